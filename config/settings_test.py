@@ -1,0 +1,21 @@
+"""Test settings: the regular settings plus what only tests need."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+os.environ.setdefault("DEBUG", "false")
+
+from config.settings import *  # noqa: F403
+from config.settings import Q_CLUSTER
+
+# django_q.conf.Conf reads settings at import time, so sync mode must live here (see toolchain.md).
+Q_CLUSTER["sync"] = True
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+ALLOWED_HOSTS = ["*"]
+# Serve static files through the finders: tests never run collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
