@@ -1,0 +1,36 @@
+"""The one domain error type family. Services raise these; each API dialect's handler translates."""
+
+from collections.abc import Iterable, Mapping
+
+
+class DomainError(Exception):
+    """Base of every error a service raises on purpose."""
+
+
+class ValidationFailed(DomainError):
+    """Bad input. Carries {field: [(code, description), ...]}; becomes a 422 on /v1."""
+
+    def __init__(self, errors: Mapping[str, Iterable[tuple[str, str]]]) -> None:
+        self.errors = {field: list(items) for field, items in errors.items()}
+        super().__init__(self.errors)
+
+    @classmethod
+    def one(cls, field: str, code: str, description: str) -> "ValidationFailed":
+        return cls({field: [(code, description)]})
+
+
+class NotFound(DomainError):
+    """Missing or not visible to the caller: the two are never told apart."""
+
+    def __init__(self, description: str = "Not found") -> None:
+        self.description = description
+        super().__init__(description)
+
+
+class Forbidden(DomainError):
+    """The caller is known but may not do this (for example: missing scope)."""
+
+    def __init__(self, description: str = "Forbidden", code: str = "forbidden") -> None:
+        self.description = description
+        self.code = code
+        super().__init__(description)

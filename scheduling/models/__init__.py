@@ -1,0 +1,21 @@
+from scheduling.models.accounts import Account, Profile
+from scheduling.models.applications import Application, ApplicationSecret
+from scheduling.models.availability import AvailabilityRule, AvailablePeriod
+from scheduling.models.calendars import Calendar
+from scheduling.models.events import Event
+from scheduling.models.tokens import AccessToken, AuthorizationCode, Grant, RefreshToken
+
+__all__ = [
+    "AccessToken",
+    "Account",
+    "Application",
+    "ApplicationSecret",
+    "AuthorizationCode",
+    "AvailabilityRule",
+    "AvailablePeriod",
+    "Calendar",
+    "Event",
+    "Grant",
+    "Profile",
+    "RefreshToken",
+]

@@ -1,0 +1,41 @@
+"""Access helpers: every fetch of tenant data goes through here.
+
+Each answers NotFound for missing and forbidden alike, so callers never learn that another
+tenant's object exists.
+"""
+
+from django.db.models import Q, QuerySet
+
+from scheduling.errors import NotFound
+from scheduling.models import Account, Application, AvailabilityRule, Calendar
+
+
+def accounts_visible_to(*, application: Application) -> QuerySet[Account]:
+    """Accounts the application created, and accounts with a live grant to it."""
+    return Account.objects.filter(
+        Q(application=application)
+        | Q(grants__application=application, grants__revoked_at__isnull=True)
+    ).distinct()
+
+
+def access_account(*, application: Application, sub: str) -> Account:
+    account = accounts_visible_to(application=application).filter(sub=sub).first()
+    if account is None:
+        raise NotFound(f"No account {sub!r}")
+    return account
+
+
+def access_calendar(*, account: Account, calendar_id: str) -> Calendar:
+    calendar = Calendar.objects.filter(account=account, calendar_id=calendar_id).first()
+    if calendar is None:
+        raise NotFound(f"No calendar {calendar_id!r}")
+    return calendar
+
+
+def access_availability_rule(*, account: Account, availability_rule_id: str) -> AvailabilityRule:
+    rule = AvailabilityRule.objects.filter(
+        account=account, availability_rule_id=availability_rule_id
+    ).first()
+    if rule is None:
+        raise NotFound(f"No availability rule {availability_rule_id!r}")
+    return rule

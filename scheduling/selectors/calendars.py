@@ -1,0 +1,36 @@
+"""Reads of calendars."""
+
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+
+from scheduling.errors import ValidationFailed
+from scheduling.models import Account, Calendar
+
+
+def calendars_for_account(*, account: Account) -> QuerySet[Calendar]:
+    """Every calendar of the account, deleted ones included (they show `calendar_deleted`),
+    with their profile, in one query."""
+    return Calendar.objects.filter(account=account).select_related("profile")
+
+
+def calendars_owned(*, account: Account, calendar_ids: Iterable[str]) -> list[Calendar]:
+    """The account's calendars with these public ids, in one query.
+
+    An id that is not one of the account's calendars (missing or another account's, never told
+    apart) is a 422 on `calendar_ids` naming it.
+    """
+    wanted = list(dict.fromkeys(calendar_ids))
+    found = {
+        c.calendar_id: c for c in Calendar.objects.filter(account=account, calendar_id__in=wanted)
+    }
+    unknown = [calendar_id for calendar_id in wanted if calendar_id not in found]
+    if unknown:
+        raise ValidationFailed(
+            {
+                "calendar_ids": [
+                    ("invalid", f"No calendar {calendar_id!r}.") for calendar_id in unknown
+                ]
+            }
+        )
+    return [found[calendar_id] for calendar_id in wanted]

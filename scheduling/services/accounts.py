@@ -1,0 +1,84 @@
+"""Accounts (people, application calendars, resources) with their local profile and calendar."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from scheduling.errors import ValidationFailed
+from scheduling.ids import new_calendar_id, new_public_id
+from scheduling.models import Account, Application, Calendar, Profile
+from scheduling.timezones import is_valid_tzid
+
+LOCAL_PROVIDER = "local"
+
+
+def _check_tzid(tzid: str) -> None:
+    if not is_valid_tzid(tzid):
+        raise ValidationFailed.one("tzid", "invalid", f"{tzid!r} is not a known IANA time zone")
+
+
+@transaction.atomic
+def account_create(
+    *,
+    kind: str,
+    application: Application | None = None,
+    user: AbstractBaseUser | None = None,
+    name: str = "",
+    email: str = "",
+    default_tzid: str = "Etc/UTC",
+    application_calendar_id: str = "",
+    calendar_name: str | None = None,
+) -> Account:
+    """Create an account with one local profile holding one primary calendar."""
+    _check_tzid(default_tzid)
+    account = Account.objects.create(
+        sub=new_public_id(Account.SUB_PREFIXES[Account.Kind(kind)]),
+        kind=kind,
+        application=application,
+        user=user,
+        name=name,
+        email=email,
+        default_tzid=default_tzid,
+        application_calendar_id=application_calendar_id,
+    )
+    profile_id = new_public_id("pro", 10)
+    profile = Profile.objects.create(
+        profile_id=profile_id,
+        account=account,
+        provider_name=LOCAL_PROVIDER,
+        profile_name=profile_id.removeprefix("pro_"),
+    )
+    Calendar.objects.create(
+        calendar_id=new_calendar_id(profile_id),
+        account=account,
+        profile=profile,
+        name=calendar_name or name or "Calendar",
+        primary=True,
+    )
+    return account
+
+
+def resource_create(
+    *, application: Application, name: str, email: str = "", default_tzid: str = "Etc/UTC"
+) -> Account:
+    """A room or a piece of equipment that the application schedules."""
+    return account_create(
+        kind=Account.Kind.RESOURCE,
+        application=application,
+        name=name,
+        email=email,
+        default_tzid=default_tzid,
+    )
+
+
+def user_account_ensure(*, user: AbstractBaseUser, default_tzid: str = "Etc/UTC") -> Account:
+    """The person's account, created on first use (one per signed-in user)."""
+    existing = Account.objects.filter(user=user).first()
+    if existing is not None:
+        return existing
+    return account_create(
+        kind=Account.Kind.USER,
+        user=user,
+        name=user.get_full_name() or user.get_username(),
+        email=getattr(user, "email", "") or "",
+        default_tzid=default_tzid,
+    )

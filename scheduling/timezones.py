@@ -1,0 +1,34 @@
+"""IANA time zone names: validation and lookup."""
+
+from datetime import UTC, date, datetime, time
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+UTC_TZID = "Etc/UTC"
+
+
+@lru_cache(maxsize=1)
+def _known() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def is_valid_tzid(name: object) -> bool:
+    return isinstance(name, str) and name in _known()
+
+
+@lru_cache(maxsize=512)
+def zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {name!r}") from exc
+
+
+def start_of_day(day: date, tzid: str) -> datetime:
+    """The first instant of `day` in the zone `tzid`, as an aware UTC datetime.
+
+    zoneinfo resolves a midnight that a DST change skips (fold=0) with the offset in force before
+    the change, which lands on the first instant that exists on that day; an ambiguous midnight
+    gets its first occurrence.
+    """
+    return datetime.combine(day, time(0), tzinfo=zone(tzid)).astimezone(UTC)
