@@ -1,0 +1,138 @@
+"""Plain data in and out of the availability engine (no behaviour beyond validation)."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import NamedTuple
+
+from scheduling.engine import limits
+
+RESPONSE_FORMATS = ("periods", "slots", "overlapping_slots")
+
+
+class Interval(NamedTuple):
+    """A half-open span of time [start, end); aware datetimes, start < end."""
+
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class WeeklyPeriod:
+    """One weekly window in a rule's local time: day 0=Monday..6=Sunday, minutes after midnight."""
+
+    day: int
+    start_minute: int
+    end_minute: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.day <= 6:
+            raise ValueError(f"weekly period day must be 0..6, got {self.day}")
+        if not 0 <= self.start_minute < self.end_minute <= 1440:
+            raise ValueError(
+                "weekly period needs 0 <= start_minute < end_minute <= 1440, "
+                f"got {self.start_minute}..{self.end_minute}"
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """An availability rule: weekly periods in the rule's IANA time zone."""
+
+    tzid: str
+    weekly_periods: tuple[WeeklyPeriod, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A participant: busy blocks plus, optionally, the windows they may be booked in."""
+
+    sub: str
+    busy: Sequence[tuple[datetime, datetime]]
+    managed: bool = False
+    rules: tuple[Rule, ...] = ()
+    available_periods: Sequence[tuple[datetime, datetime]] = ()
+    request_periods: Sequence[tuple[datetime, datetime]] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """Members that must all be free (required None) or at least `required` of them."""
+
+    members: tuple[Member, ...]
+    required: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Buffer:
+    """Free time a member needs before and after a slot, relative to busy blocks only."""
+
+    before: timedelta = timedelta(0)
+    after: timedelta = timedelta(0)
+
+
+@dataclass(frozen=True, slots=True)
+class AvailabilityQuery:
+    groups: tuple[Group, ...]
+    query_periods: tuple[Interval, ...]
+    required_duration: timedelta
+    now: datetime
+    buffer: Buffer = Buffer()
+    start_interval: timedelta = timedelta(minutes=limits.DEFAULT_START_INTERVAL_MINUTES)
+    minimum_notice: timedelta = timedelta(0)
+    max_results: int = limits.DEFAULT_MAX_RESULTS
+    response_format: str = "periods"
+    query_slots: tuple[datetime, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Available:
+    """A period or slot and the subs of every member free for all of it, in query order."""
+
+    start: datetime
+    end: datetime
+    participants: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """Bounds on the time between two consecutive sequence steps (None = unbounded)."""
+
+    minimum: timedelta | None = None
+    maximum: timedelta | None = None
+
+    def __post_init__(self) -> None:
+        if self.maximum is not None and self.maximum < timedelta(0):
+            raise ValueError("gap maximum must not be negative")
+        if self.minimum is not None and self.maximum is not None and self.minimum > self.maximum:
+            raise ValueError("gap minimum must not exceed its maximum")
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    sequence_id: str
+    ordinal: int
+    groups: tuple[Group, ...]
+    required_duration: timedelta
+    start_interval: timedelta = timedelta(minutes=limits.DEFAULT_START_INTERVAL_MINUTES)
+    buffer: Buffer = Buffer()
+    gap_before: Gap = Gap()
+    gap_after: Gap = Gap()
+    query_periods: tuple[Interval, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SequenceQuery:
+    steps: tuple[Step, ...]
+    query_periods: tuple[Interval, ...]
+    now: datetime
+    minimum_notice: timedelta = timedelta(0)
+    max_results: int = limits.DEFAULT_MAX_SEQUENCES
+
+
+@dataclass(frozen=True, slots=True)
+class SequenceItem:
+    sequence_id: str
+    start: datetime
+    end: datetime
+    participants: tuple[str, ...]
