@@ -1,0 +1,180 @@
+"""Account endpoints: /v1/account, /v1/userinfo, /v1/profiles and /v1/application_calendars."""
+
+from django.urls import path
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from scheduling.api.calendars import present_calendar
+from scheduling.api.oauth import (
+    NO_STORE,
+    ClientCredentialsSerializer,
+    LinkingProfileSerializer,
+    authenticate_client,
+    token_body,
+)
+from scheduling.models import Account, Profile
+from scheduling.selectors.accounts import account_profiles, account_profiles_with_calendars
+from scheduling.services.application_calendars import application_calendar_upsert
+
+# Every kind of account (acc_, apc_, res_) answers "account" in userinfo: to the API they are
+# all accounts (Cronofy documents application calendars as "a specialized type of Cronofy
+# Account"); the sub prefix already tells the kinds apart.
+USERINFO_TYPE = "account"
+PROFILE_CALENDAR_KEYS = (
+    "calendar_id",
+    "calendar_name",
+    "calendar_readonly",
+    "calendar_deleted",
+    "calendar_primary",
+    "permission_level",
+)
+
+
+def present_account(account: Account, scope: frozenset[str]) -> dict:
+    return {
+        "account_id": account.sub,
+        "email": account.email,
+        "name": account.name,
+        "scope": " ".join(sorted(scope)),
+        "default_tzid": account.default_tzid,
+    }
+
+
+def present_profile(profile: Profile) -> dict:
+    return {
+        "provider_name": profile.provider_name,
+        "profile_id": profile.profile_id,
+        "profile_name": profile.profile_name,
+        "profile_connected": profile.connected,
+    }
+
+
+def present_userinfo_profile(profile: Profile) -> dict:
+    """A profile with its calendars; `profile.calendars` must be prefetched."""
+    calendars = [present_calendar(calendar) for calendar in profile.calendars.all()]
+    return present_profile(profile) | {
+        # Profiles hold no separate service name; the provider is the service.
+        "provider_service": profile.provider_name,
+        "profile_initial_sync_required": False,
+        "profile_calendars": [{key: c[key] for key in PROFILE_CALENDAR_KEYS} for c in calendars],
+    }
+
+
+class AccountSerializer(serializers.Serializer):
+    account_id = serializers.CharField()
+    email = serializers.CharField()
+    name = serializers.CharField()
+    scope = serializers.CharField()
+    default_tzid = serializers.CharField()
+
+
+class ProfileSerializer(serializers.Serializer):
+    provider_name = serializers.CharField()
+    profile_id = serializers.CharField()
+    profile_name = serializers.CharField()
+    profile_connected = serializers.BooleanField()
+
+
+class AccountView(APIView):
+    required_scopes = {"GET": "read_account"}
+
+    @extend_schema(
+        operation_id="account_read",
+        responses=inline_serializer("AccountBody", {"account": AccountSerializer()}),
+    )
+    def get(self, request):
+        caller = request.user
+        return Response({"account": present_account(caller.account, caller.scopes)})
+
+
+class UserInfoView(APIView):
+    required_scopes = {"GET": "read_account"}
+
+    @extend_schema(
+        operation_id="userinfo_read",
+        responses=OpenApiResponse(description="OpenID-style userinfo with `cronofy.data`."),
+    )
+    def get(self, request):
+        caller = request.user
+        account = caller.account
+        profiles = account_profiles_with_calendars(account=account)
+        return Response(
+            {
+                "sub": account.sub,
+                "email": account.email,
+                "name": account.name,
+                "zoneinfo": account.default_tzid,
+                "cronofy.type": USERINFO_TYPE,
+                "cronofy.data": {
+                    "authorization": {"scope": " ".join(sorted(caller.scopes)), "status": "active"},
+                    "profiles": [present_userinfo_profile(profile) for profile in profiles],
+                },
+            }
+        )
+
+
+class ProfilesView(APIView):
+    required_scopes = {"GET": "read_account"}
+
+    @extend_schema(
+        operation_id="profiles_list",
+        responses=inline_serializer("ProfileList", {"profiles": ProfileSerializer(many=True)}),
+    )
+    def get(self, request):
+        profiles = account_profiles(account=request.user.account)
+        return Response({"profiles": [present_profile(profile) for profile in profiles]})
+
+
+class ApplicationCalendarRequestSerializer(ClientCredentialsSerializer):
+    # Length and characters are checked by the service (422 with too_long / invalid).
+    application_calendar_id = serializers.CharField(
+        required=False, allow_blank=True, default="", trim_whitespace=False
+    )
+
+
+class ApplicationCalendarSerializer(serializers.Serializer):
+    token_type = serializers.CharField()
+    access_token = serializers.CharField()
+    expires_in = serializers.IntegerField()
+    refresh_token = serializers.CharField()
+    scope = serializers.CharField()
+    application_calendar_id = serializers.CharField()
+    sub = serializers.CharField()
+    linking_profile = LinkingProfileSerializer()
+
+
+class ApplicationCalendarsView(APIView):
+    """Client credentials in the body; pycronofy's Authorization header is ignored."""
+
+    authentication_classes = []
+    permission_classes = []
+
+    @extend_schema(
+        operation_id="application_calendars_upsert",
+        request=ApplicationCalendarRequestSerializer,
+        responses=ApplicationCalendarSerializer,
+        auth=[],
+    )
+    def post(self, request):
+        params = ApplicationCalendarRequestSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        application = authenticate_client(request, params.validated_data)
+        result = application_calendar_upsert(
+            application=application,
+            application_calendar_id=params.validated_data["application_calendar_id"],
+        )
+        body = token_body(result.tokens)
+        body["application_calendar_id"] = result.account.application_calendar_id
+        return Response(body, headers=NO_STORE)
+
+
+urlpatterns = [
+    path("account", AccountView.as_view(), name="v1-account"),
+    path("userinfo", UserInfoView.as_view(), name="v1-userinfo"),
+    path("profiles", ProfilesView.as_view(), name="v1-profiles"),
+    path(
+        "application_calendars", ApplicationCalendarsView.as_view(), name="v1-application-calendars"
+    ),
+]

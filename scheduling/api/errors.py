@@ -1,0 +1,136 @@
+"""Exception handling for the API dialects.
+
+`/v1`: 422 {"errors": {field: [{"key": "errors.<code>", "description": ...}]}}; 401, 403, 404 and
+other client errors use the same map under the field "base".
+`/oauth`: RFC 6749 {"error": ..., "error_description": ...} (views set error_dialect = "oauth").
+"""
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from rest_framework import exceptions as drf
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+
+from scheduling.errors import DomainError, Forbidden, NotFound, ValidationFailed
+
+# DRF's error codes, renamed where the documented API uses another word.
+_CODE_NAMES = {
+    "null": "required",
+    "blank": "required",
+    "max_length": "too_long",
+    "min_length": "too_short",
+    "invalid_choice": "invalid",
+    "max_value": "too_large",
+    "min_value": "too_small",
+    "not_a_list": "invalid",
+    "not_a_dict": "invalid",
+    "empty": "required",
+}
+
+
+def error_item(code: str, description: str) -> dict[str, str]:
+    return {"key": f"errors.{code}", "description": description}
+
+
+def _flatten(detail: Any, path: str) -> Iterator[tuple[str, str, str]]:
+    """Yield (field path, code, description) from DRF's nested error structure."""
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = "base" if key == api_settings.NON_FIELD_ERRORS_KEY else str(key)
+            yield from _flatten(value, f"{path}.{name}" if path else name)
+    elif isinstance(detail, list):
+        if all(isinstance(item, str) for item in detail):
+            for item in detail:
+                code = getattr(item, "code", "invalid") or "invalid"
+                yield path or "base", _CODE_NAMES.get(code, code), str(item)
+        else:
+            for index, item in enumerate(detail):
+                if item:
+                    yield from _flatten(item, f"{path}.{index}" if path else str(index))
+    else:
+        code = getattr(detail, "code", "invalid") or "invalid"
+        yield path or "base", _CODE_NAMES.get(code, code), str(detail)
+
+
+def validation_errors_body(detail: Any) -> dict[str, Any]:
+    errors: dict[str, list[dict[str, str]]] = {}
+    for field, code, description in _flatten(detail, ""):
+        errors.setdefault(field, []).append(error_item(code, description))
+    return {"errors": errors}
+
+
+def _base(status: int, code: str, description: str, headers: dict | None = None) -> Response:
+    return Response(
+        {"errors": {"base": [error_item(code, description)]}}, status=status, headers=headers
+    )
+
+
+def _v1_response(exc: Exception) -> Response | None:
+    if isinstance(exc, ValidationFailed):
+        errors = {
+            field: [error_item(code, text) for code, text in items]
+            for field, items in exc.errors.items()
+        }
+        return Response({"errors": errors}, status=422)
+    if isinstance(exc, drf.ValidationError):
+        return Response(validation_errors_body(exc.detail), status=422)
+    if isinstance(exc, drf.ParseError):
+        code = getattr(exc.detail, "code", "invalid_body") or "invalid_body"
+        return _base(422, code if code != "parse_error" else "invalid_body", str(exc.detail))
+    if isinstance(exc, NotFound | Http404 | drf.NotFound):
+        description = exc.description if isinstance(exc, NotFound) else "Not found"
+        return _base(404, "not_found", description)
+    if isinstance(exc, drf.NotAuthenticated | drf.AuthenticationFailed):
+        return _base(
+            401,
+            "unauthorized",
+            str(exc.detail),
+            headers={"WWW-Authenticate": 'Bearer realm="api"'},
+        )
+    if isinstance(exc, Forbidden):
+        return _base(403, exc.code, exc.description)
+    if isinstance(exc, drf.PermissionDenied | DjangoPermissionDenied):
+        return _base(403, "forbidden", str(getattr(exc, "detail", "Forbidden")))
+    if isinstance(exc, drf.APIException):
+        codes = exc.get_codes()
+        return _base(exc.status_code, codes if isinstance(codes, str) else "error", str(exc.detail))
+    return None
+
+
+def _oauth_response(exc: Exception) -> Response | None:
+    """RFC 6749 section 5.2."""
+    if isinstance(exc, drf.NotAuthenticated | drf.AuthenticationFailed):
+        return Response(
+            {"error": "invalid_client", "error_description": str(exc.detail)},
+            status=401,
+            headers={"WWW-Authenticate": 'Basic realm="oauth"'},
+        )
+    if isinstance(exc, ValidationFailed):
+        field, items = next(iter(exc.errors.items()))
+        code, description = items[0]
+        return Response({"error": code, "error_description": f"{field}: {description}"}, status=400)
+    if isinstance(exc, drf.ValidationError):
+        described = (f"{field}: {text}" for field, _code, text in _flatten(exc.detail, ""))
+        body = {"error": "invalid_request", "error_description": "; ".join(described)}
+        return Response(body, status=400)
+    if isinstance(exc, drf.ParseError | drf.UnsupportedMediaType):
+        return Response({"error": "invalid_request", "error_description": str(exc)}, status=400)
+    if isinstance(exc, drf.APIException):
+        return Response(
+            {"error": "invalid_request", "error_description": str(exc.detail)},
+            status=exc.status_code,
+        )
+    return None
+
+
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    view = context.get("view")
+    if getattr(view, "error_dialect", "v1") == "oauth":
+        return _oauth_response(exc)
+    return _v1_response(exc)
+
+
+__all__ = ["DomainError", "exception_handler", "validation_errors_body"]

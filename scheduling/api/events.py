@@ -1,0 +1,141 @@
+"""Event endpoints.
+
+- POST   /v1/calendars/{calendar_id}/events   upsert a managed event by event_id (202)
+- DELETE /v1/calendars/{calendar_id}/events   delete by {event_id} or {event_uid} (202)
+- GET    /v1/events (+ /v1/events/pages/{token})   read events, paged
+- DELETE /v1/events                           delete managed events: delete_all or calendar_ids
+"Managed" always means managed by the calling application (request.user.application).
+Free/busy lives in api/free_busy.py; its routes are appended below.
+"""
+
+from django.urls import path
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from scheduling.api import free_busy
+from scheduling.api.event_params import (
+    EventDeleteSerializer,
+    EventsDeleteAllSerializer,
+    EventsQuerySerializer,
+    EventUpsertSerializer,
+)
+from scheduling.api.event_present import EventsPage, present_event
+from scheduling.api.pagination import decode_page_token, paginated_body
+from scheduling.api.params import query_params, request_params
+from scheduling.selectors.events import (
+    EventQuery,
+    event_query_build,
+    event_query_restore,
+    events_for_read,
+)
+from scheduling.services.events import event_delete, event_upsert, events_delete_all
+
+ACCEPTED = OpenApiResponse(description="Accepted (no body)")
+
+
+def events_page(request, *, query: EventQuery, page: int) -> dict:
+    account = request.user.account
+    return paginated_body(
+        request,
+        queryset=events_for_read(account=account, query=query),
+        key="events",
+        kind="events",
+        account_id=account.pk,
+        params=query.to_params(),
+        page=page,
+        present=lambda event: present_event(
+            event, localized=query.localized_times, application_id=query.application_id
+        ),
+    )
+
+
+class CalendarEventsView(APIView):
+    required_scopes = {"POST": "create_event", "DELETE": "delete_event"}
+
+    @extend_schema(
+        operation_id="calendar_events_upsert",
+        request=EventUpsertSerializer,
+        responses={202: ACCEPTED},
+    )
+    def post(self, request, calendar_id: str):
+        params = EventUpsertSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        event_upsert(
+            account=request.user.account,
+            application=request.user.application,
+            calendar_id=calendar_id,
+            **params.validated_data,
+        )
+        return Response(status=202)
+
+    @extend_schema(
+        operation_id="calendar_events_delete",
+        request=EventDeleteSerializer,
+        responses={202: ACCEPTED},
+    )
+    def delete(self, request, calendar_id: str):
+        params = EventDeleteSerializer(data=request_params(request))
+        params.is_valid(raise_exception=True)
+        event_delete(
+            account=request.user.account,
+            application=request.user.application,
+            calendar_id=calendar_id,
+            **params.validated_data,
+        )
+        return Response(status=202)
+
+
+class EventsView(APIView):
+    required_scopes = {"GET": "read_events", "DELETE": "delete_event"}
+
+    @extend_schema(
+        operation_id="events_read", parameters=[EventsQuerySerializer], responses=EventsPage
+    )
+    def get(self, request):
+        params = EventsQuerySerializer(data=query_params(request.query_params))
+        params.is_valid(raise_exception=True)
+        query = event_query_build(
+            account=request.user.account,
+            application=request.user.application,
+            **params.validated_data,
+        )
+        return Response(events_page(request, query=query, page=1))
+
+    @extend_schema(
+        operation_id="events_delete_all",
+        parameters=[EventsDeleteAllSerializer],
+        request=EventsDeleteAllSerializer,
+        responses={202: ACCEPTED},
+    )
+    def delete(self, request):
+        params = EventsDeleteAllSerializer(data=request_params(request))
+        params.is_valid(raise_exception=True)
+        events_delete_all(
+            account=request.user.account,
+            application=request.user.application,
+            calendar_ids=params.validated_data.get("calendar_ids"),
+        )
+        return Response(status=202)
+
+
+class EventsPagesView(APIView):
+    required_scopes = {"GET": "read_events"}
+
+    @extend_schema(operation_id="events_read_page", responses=EventsPage)
+    def get(self, request, token: str):
+        params, page = decode_page_token(token, kind="events", account_id=request.user.account.pk)
+        query = event_query_restore(params=params, application=request.user.application)
+        return Response(events_page(request, query=query, page=page))
+
+
+urlpatterns = [
+    path(
+        "calendars/<str:calendar_id>/events",
+        CalendarEventsView.as_view(),
+        name="v1-calendar-events",
+    ),
+    path("events", EventsView.as_view(), name="v1-events"),
+    path("events/pages/<str:token>", EventsPagesView.as_view(), name="v1-events-pages"),
+    *free_busy.urlpatterns,
+]
