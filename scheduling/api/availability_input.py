@@ -1,0 +1,409 @@
+"""Parsing availability and sequenced availability requests into selector specs.
+
+Accepts what pycronofy sends (see cronofy-api.md 3.1): members as strings or objects, `required`
+"all" or an integer, durations as {"minutes": n}, `available_periods` (legacy) or `query_periods`,
+`buffer` as {} and `start_interval` as null when absent. Limits come from scheduling.engine.limits.
+"""
+
+import datetime as dt
+import itertools
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from scheduling import engine
+from scheduling.api.fields import DurationField, TimeField
+from scheduling.engine import limits
+from scheduling.selectors.availability_queries import (
+    AvailabilityRequest,
+    GroupSpec,
+    MemberSpec,
+    SequenceRequest,
+    StepSpec,
+)
+
+RESPONSE_FORMATS = ("periods", "slots", "overlapping_slots")
+
+
+class PeriodSerializer(serializers.Serializer):
+    start = TimeField()
+    end = TimeField()
+
+    def validate(self, attrs: dict) -> dict:
+        if attrs["end"] <= attrs["start"]:
+            raise serializers.ValidationError({"end": ["must be after start"]}, code="invalid")
+        return attrs
+
+
+def _periods_field(**kwargs: Any) -> serializers.ListField:
+    return serializers.ListField(
+        child=PeriodSerializer(), max_length=limits.MAX_QUERY_PERIODS, **kwargs
+    )
+
+
+class MemberObjectSerializer(serializers.Serializer):
+    sub = serializers.CharField(max_length=64)
+    calendar_ids = serializers.ListField(
+        child=serializers.CharField(max_length=64), required=False, max_length=100
+    )
+    available_periods = _periods_field(required=False, min_length=1)
+    managed_availability = serializers.BooleanField(required=False, default=False)
+    availability_rule_ids = serializers.ListField(
+        child=serializers.CharField(max_length=64), required=False, max_length=100
+    )
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string", "description": "The member's sub"},
+            {
+                "type": "object",
+                "properties": {
+                    "sub": {"type": "string"},
+                    "calendar_ids": {"type": "array", "items": {"type": "string"}},
+                    "available_periods": {"type": "array", "items": {"type": "object"}},
+                    "managed_availability": {"type": "boolean"},
+                    "availability_rule_ids": {"type": "array", "items": {"type": "string"}},
+                },
+                "required": ["sub"],
+            },
+        ]
+    }
+)
+class MemberField(serializers.Field):
+    """A member: a bare sub string, or an object with sub and options."""
+
+    default_error_messages = {"invalid": "must be a sub or an object with a sub"}
+
+    def to_internal_value(self, data: Any) -> dict:
+        if isinstance(data, str):
+            data = {"sub": data}
+        if not isinstance(data, dict):
+            self.fail("invalid")
+        member = MemberObjectSerializer(data=data)
+        member.is_valid(raise_exception=True)
+        return member.validated_data
+
+    def to_representation(self, value: dict) -> dict:
+        return value
+
+
+@extend_schema_field(
+    {"oneOf": [{"type": "string", "enum": ["all"]}, {"type": "integer", "minimum": 1}]}
+)
+class RequiredField(serializers.Field):
+    """`required`: "all" or a positive integer (pycronofy sends "all" when absent)."""
+
+    default_error_messages = {"invalid": 'must be "all" or a positive integer'}
+
+    def to_internal_value(self, data: Any) -> int | None:
+        if data == "all":
+            return None
+        if isinstance(data, bool) or not isinstance(data, int) or data < 1:
+            self.fail("invalid")
+        return data
+
+    def to_representation(self, value: int | None) -> Any:
+        return "all" if value is None else value
+
+
+class GroupSerializer(serializers.Serializer):
+    members = serializers.ListField(
+        child=MemberField(), min_length=1, max_length=limits.MAX_MEMBERS
+    )
+    required = RequiredField(required=False, default=None)
+
+    def validate(self, attrs: dict) -> dict:
+        subs = [member["sub"] for member in attrs["members"]]
+        if len(set(subs)) != len(subs):
+            raise serializers.ValidationError({"members": ["a member appears twice in the group"]})
+        required = attrs["required"]
+        if required is not None and required > len(attrs["members"]):
+            raise serializers.ValidationError(
+                {"required": [f"cannot exceed the {len(attrs['members'])} members of the group"]}
+            )
+        return attrs
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "properties": {
+            "minutes": {"type": "integer"},
+            "hours": {"type": "integer"},
+            "minimum": {"type": "object", "description": "A Duration (sequenced steps)"},
+            "maximum": {"type": "object", "description": "A Duration (sequenced steps)"},
+        },
+    }
+)
+class BufferSideField(serializers.Field):
+    """A buffer side: a Duration, optionally with `minimum`/`maximum` gaps (sequenced steps)."""
+
+    default_error_messages = {"invalid": "{message}"}
+
+    def to_internal_value(self, data: Any) -> dict:
+        duration = DurationField()
+        result = {"duration": dt.timedelta(0), "minimum": None, "maximum": None}
+        if isinstance(data, dict):
+            if {"minutes", "hours"} & data.keys():
+                result["duration"] = duration.run_validation(
+                    {k: data[k] for k in ("minutes", "hours") if k in data}
+                )
+            for key in ("minimum", "maximum"):
+                if data.get(key) is not None:
+                    result[key] = duration.run_validation(data[key])
+        elif data is not None:
+            result["duration"] = duration.run_validation(data)
+        return result
+
+    def to_representation(self, value: dict) -> dict:
+        return value
+
+
+class BufferSerializer(serializers.Serializer):
+    before = BufferSideField(required=False, allow_null=True)
+    after = BufferSideField(required=False, allow_null=True)
+
+
+class _QueryBase(serializers.Serializer):
+    """Fields shared by plain and sequenced queries."""
+
+    query_periods = _periods_field(required=False, min_length=1)
+    available_periods = _periods_field(required=False, min_length=1)
+    minimum_notice = DurationField(required=False, allow_null=True)
+
+    def _query_periods(self, attrs: dict) -> tuple[engine.Interval, ...]:
+        periods = attrs.get("query_periods") or attrs.get("available_periods") or []
+        return tuple(engine.Interval(p["start"], p["end"]) for p in periods)
+
+
+def check_start_interval(value: dt.timedelta | None) -> dt.timedelta:
+    if value is None:
+        return dt.timedelta(minutes=limits.DEFAULT_START_INTERVAL_MINUTES)
+    minutes = value.total_seconds() / 60
+    if minutes not in limits.ALLOWED_START_INTERVAL_MINUTES:
+        raise serializers.ValidationError(
+            {"start_interval": ["must be a whole number of minutes from 5 to 1440 dividing a day"]}
+        )
+    return value
+
+
+def _check_span(periods: tuple[engine.Interval, ...], field: str) -> None:
+    if (
+        periods
+        and max(p.end for p in periods) - min(p.start for p in periods) > limits.MAX_QUERY_SPAN
+    ):
+        days = limits.MAX_QUERY_SPAN.days
+        raise serializers.ValidationError({field: [f"must span at most {days} days"]})
+
+
+def _groups(groups: list[dict], prefix: str) -> tuple[GroupSpec, ...]:
+    return tuple(
+        GroupSpec(
+            members=tuple(
+                _member(member, f"{prefix}.{g}.members.{m}")
+                for m, member in enumerate(group["members"])
+            ),
+            required=group["required"],
+        )
+        for g, group in enumerate(groups)
+    )
+
+
+def _member(data: dict, field: str) -> MemberSpec:
+    periods = data.get("available_periods")
+    rule_ids = data.get("availability_rule_ids")
+    calendar_ids = data.get("calendar_ids")
+    return MemberSpec(
+        sub=data["sub"],
+        field=field,
+        calendar_ids=tuple(calendar_ids) if calendar_ids is not None else None,
+        available_periods=(
+            tuple(engine.Interval(p["start"], p["end"]) for p in periods) if periods else None
+        ),
+        managed_availability=data["managed_availability"],
+        availability_rule_ids=tuple(rule_ids) if rule_ids is not None else None,
+    )
+
+
+def _count_members(groups: list[dict]) -> int:
+    return sum(len(group["members"]) for group in groups)
+
+
+def _buffer(data: dict | None) -> engine.Buffer:
+    data = data or {}
+    zero = dt.timedelta(0)
+    return engine.Buffer(
+        before=(data.get("before") or {}).get("duration", zero),
+        after=(data.get("after") or {}).get("duration", zero),
+    )
+
+
+class AvailabilityRequestSerializer(_QueryBase):
+    participants = serializers.ListField(
+        child=GroupSerializer(), min_length=1, max_length=limits.MAX_GROUPS
+    )
+    required_duration = DurationField(allow_zero=False)
+    query_slots = serializers.ListField(
+        child=serializers.DictField(child=TimeField()),
+        required=False,
+        min_length=1,
+        max_length=limits.MAX_QUERY_SLOTS,
+    )
+    buffer = BufferSerializer(required=False, allow_null=True)
+    start_interval = DurationField(required=False, allow_null=True, allow_zero=False)
+    response_format = serializers.ChoiceField(choices=RESPONSE_FORMATS, default="periods")
+    max_results = serializers.IntegerField(
+        min_value=1, max_value=limits.MAX_RESULTS, default=limits.DEFAULT_MAX_RESULTS
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        periods = self._query_periods(attrs)
+        slots = attrs.get("query_slots")
+        if not periods and not slots:
+            raise serializers.ValidationError(
+                {
+                    "query_periods": [
+                        "query_periods (or available_periods) or query_slots is required"
+                    ]
+                },
+                code="required",
+            )
+        if periods and slots:
+            raise serializers.ValidationError(
+                {"query_slots": ["give either query periods or query slots, not both"]}
+            )
+        if slots and any("start" not in slot for slot in slots):
+            raise serializers.ValidationError({"query_slots": ["every slot needs a start"]})
+        if attrs["required_duration"] > limits.MAX_REQUIRED_DURATION:
+            raise serializers.ValidationError({"required_duration": ["is longer than one day"]})
+        if _count_members(attrs["participants"]) > limits.MAX_MEMBERS:
+            raise serializers.ValidationError(
+                {"participants": [f"at most {limits.MAX_MEMBERS} members in all"]}
+            )
+        slot_periods = tuple(
+            engine.Interval(s["start"], s["start"] + attrs["required_duration"])
+            for s in slots or ()
+        )
+        _check_span(periods or slot_periods, "query_periods" if periods else "query_slots")
+        attrs["start_interval"] = check_start_interval(attrs.get("start_interval"))
+        return attrs
+
+    def to_spec(self) -> AvailabilityRequest:
+        data = self.validated_data
+        slots = data.get("query_slots")
+        return AvailabilityRequest(
+            groups=_groups(data["participants"], "participants"),
+            required_duration=data["required_duration"],
+            query_periods=self._query_periods(data),
+            query_slots=tuple(sorted(s["start"] for s in slots)) if slots else None,
+            buffer=_buffer(data.get("buffer")),
+            start_interval=data["start_interval"],
+            minimum_notice=data.get("minimum_notice") or dt.timedelta(0),
+            response_format=data["response_format"],
+            max_results=data["max_results"],
+        )
+
+
+class StepSerializer(serializers.Serializer):
+    sequence_id = serializers.CharField(max_length=200)
+    ordinal = serializers.IntegerField(min_value=0, max_value=1000)
+    participants = serializers.ListField(
+        child=GroupSerializer(), min_length=1, max_length=limits.MAX_GROUPS
+    )
+    required_duration = DurationField(allow_zero=False)
+    start_interval = DurationField(required=False, allow_null=True, allow_zero=False)
+    buffer = BufferSerializer(required=False, allow_null=True)
+    available_periods = _periods_field(required=False, allow_null=True)
+    event = serializers.DictField(required=False)  # what the step's event will be; unused here
+
+    def validate(self, attrs: dict) -> dict:
+        if attrs["required_duration"] > limits.MAX_REQUIRED_DURATION:
+            raise serializers.ValidationError({"required_duration": ["is longer than one day"]})
+        attrs["start_interval"] = check_start_interval(attrs.get("start_interval"))
+        return attrs
+
+
+def _check_gaps(steps: list[dict]) -> None:
+    """Neighbouring steps must allow some gap: the larger minimum within the smaller maximum."""
+    ordered = sorted(enumerate(steps), key=lambda pair: pair[1]["ordinal"])
+    for (_, first), (index, second) in itertools.pairwise(ordered):
+        sides = [
+            (first.get("buffer") or {}).get("after"),
+            (second.get("buffer") or {}).get("before"),
+        ]
+        minimum = max((s["minimum"] for s in sides if s and s["minimum"]), default=dt.timedelta(0))
+        maxima = [s["maximum"] for s in sides if s and s["maximum"] is not None]
+        if maxima and minimum > min(maxima):
+            raise serializers.ValidationError(
+                {
+                    f"sequence.{index}.buffer": [
+                        "the minimum gap to the previous step exceeds the maximum"
+                    ]
+                }
+            )
+
+
+def _gap(side: dict | None) -> engine.Gap:
+    side = side or {}
+    return engine.Gap(minimum=side.get("minimum"), maximum=side.get("maximum"))
+
+
+class SequencedAvailabilityRequestSerializer(_QueryBase):
+    sequence = serializers.ListField(
+        child=StepSerializer(), min_length=1, max_length=limits.MAX_SEQUENCE_STEPS
+    )
+    max_results = serializers.IntegerField(
+        min_value=1, max_value=limits.MAX_RESULTS, default=limits.DEFAULT_MAX_SEQUENCES
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        periods = self._query_periods(attrs)
+        if not periods:
+            raise serializers.ValidationError(
+                {"query_periods": ["query_periods (or available_periods) is required"]},
+                code="required",
+            )
+        _check_span(periods, "query_periods")
+        ordinals = [step["ordinal"] for step in attrs["sequence"]]
+        if len(set(ordinals)) != len(ordinals):
+            raise serializers.ValidationError({"sequence": ["ordinals must be distinct"]})
+        _check_gaps(attrs["sequence"])
+        members = sum(_count_members(step["participants"]) for step in attrs["sequence"])
+        if members > limits.MAX_MEMBERS:
+            raise serializers.ValidationError(
+                {"sequence": [f"at most {limits.MAX_MEMBERS} members in all steps"]}
+            )
+        return attrs
+
+    def to_spec(self) -> SequenceRequest:
+        data = self.validated_data
+        steps = []
+        for index, step in enumerate(data["sequence"]):
+            buffer = step.get("buffer") or {}
+            periods = step.get("available_periods")
+            steps.append(
+                StepSpec(
+                    sequence_id=step["sequence_id"],
+                    ordinal=step["ordinal"],
+                    groups=_groups(step["participants"], f"sequence.{index}.participants"),
+                    required_duration=step["required_duration"],
+                    start_interval=step["start_interval"],
+                    buffer=_buffer(buffer),
+                    gap_before=_gap(buffer.get("before")),
+                    gap_after=_gap(buffer.get("after")),
+                    query_periods=(
+                        tuple(engine.Interval(p["start"], p["end"]) for p in periods)
+                        if periods
+                        else None
+                    ),
+                )
+            )
+        return SequenceRequest(
+            steps=tuple(steps),
+            query_periods=self._query_periods(data),
+            minimum_notice=data.get("minimum_notice") or dt.timedelta(0),
+            max_results=data["max_results"],
+        )

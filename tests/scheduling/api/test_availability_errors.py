@@ -1,0 +1,163 @@
+"""Bad availability queries: a 422 naming the field, never a slow request."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.conftest import JsonClient
+from tests.factories import make_account, make_event, make_rule, primary_calendar
+
+pytestmark = pytest.mark.django_db
+
+START = "2031-03-03T09:00:00Z"
+END = "2031-03-03T17:00:00Z"
+
+
+def valid_body(subs) -> dict:
+    return {
+        "participants": [{"members": [{"sub": s} for s in subs], "required": "all"}],
+        "required_duration": {"minutes": 60},
+        "query_periods": [{"start": START, "end": END}],
+    }
+
+
+@pytest.fixture
+def post(app_creds):
+    client = JsonClient(app_creds.client_secret)
+    return lambda body: client.call("POST", "/v1/availability", body)
+
+
+def first_key(response, field):
+    return response.json()["errors"][field][0]["key"]
+
+
+def test_the_valid_body_is_accepted(post, account):
+    # The cases below each break this body in one place.
+    assert post(valid_body([account.sub])).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "key"),
+    [
+        (lambda b: b.pop("participants"), "participants", "errors.required"),
+        (lambda b: b.update(participants=[]), "participants", "errors.too_short"),
+        (lambda b: b.update(required_duration=[]), "required_duration", "errors.invalid"),
+        (
+            lambda b: b.update(required_duration={"minutes": 0}),
+            "required_duration",
+            "errors.invalid",
+        ),
+        (
+            lambda b: b.update(required_duration={"minutes": 2000}),
+            "required_duration",
+            "errors.invalid",
+        ),
+        (lambda b: b.pop("query_periods"), "query_periods", "errors.required"),
+        (
+            lambda b: b.update(query_periods=[{"start": END, "end": START}]),
+            "query_periods.0.end",
+            "errors.invalid",
+        ),
+        (
+            lambda b: b.update(query_periods=[{"start": "2031-03-03T09:00:00", "end": END}]),
+            "query_periods.0.start",
+            "errors.invalid",
+        ),
+        (
+            lambda b: b.update(query_periods=[{"start": START, "end": "2031-05-03T09:00:00Z"}]),
+            "query_periods",
+            "errors.invalid",
+        ),
+        (lambda b: b.update(start_interval={"minutes": 7}), "start_interval", "errors.invalid"),
+        (lambda b: b.update(response_format="weeks"), "response_format", "errors.invalid"),
+        (lambda b: b.update(max_results=5000), "max_results", "errors.too_large"),
+        (lambda b: b.update(buffer={"before": {"minutes": -5}}), "buffer.before", "errors.invalid"),
+        (
+            lambda b: b["participants"][0].update(required=2),
+            "participants.0.required",
+            "errors.invalid",
+        ),
+        (
+            lambda b: b["participants"][0].update(required="some"),
+            "participants.0.required",
+            "errors.invalid",
+        ),
+        (
+            lambda b: b["participants"][0]["members"].append(b["participants"][0]["members"][0]),
+            "participants.0.members",
+            "errors.invalid",
+        ),
+        (
+            lambda b: b["participants"][0]["members"].append({"sub": "apc_nobody"}),
+            "participants.0.members.1.sub",
+            "errors.unknown_sub",
+        ),
+        (
+            lambda b: b["participants"][0]["members"][0].update(calendar_ids=["cal_nope"]),
+            "participants.0.members.0.calendar_ids",
+            "errors.unknown_calendar",
+        ),
+        (
+            lambda b: b["participants"][0]["members"][0].update(availability_rule_ids=["nope"]),
+            "participants.0.members.0.availability_rule_ids",
+            "errors.unknown_availability_rule",
+        ),
+        (
+            lambda b: b.update(query_slots=[{"start": START}]),
+            "query_slots",
+            "errors.invalid",
+        ),
+    ],
+)
+def test_bad_queries_get_a_422_naming_the_field(post, account, change, field, key):
+    body = valid_body([account.sub])
+    change(body)
+    response = post(body)
+    assert response.status_code == 422, response.json()
+    assert first_key(response, field) == key
+
+
+def test_too_many_members_is_a_422(post, app_creds):
+    subs = [f"apc_{n}" for n in range(101)]
+    body = valid_body(subs[:60])
+    body["participants"].append({"members": [{"sub": s} for s in subs[60:]]})
+    response = post(body)
+    assert response.status_code == 422
+    assert "participants" in response.json()["errors"]
+
+
+def test_too_many_groups_is_a_422(post, account):
+    body = valid_body([account.sub])
+    body["participants"] = body["participants"] * 11
+    assert first_key(post(body), "participants") == "errors.too_long"
+
+
+def test_malformed_json_is_a_422(app_creds):
+    client = JsonClient(app_creds.client_secret)
+    response = client.call("POST", "/v1/availability", "{not json")
+    assert response.status_code == 422
+    assert response.json()["errors"]["base"][0]["key"] == "errors.invalid_json"
+
+
+def test_loading_members_takes_constant_queries(post, app_creds):
+    def members(count):
+        accounts = [make_account(app_creds.application) for _ in range(count)]
+        for account in accounts:
+            calendar = primary_calendar(account)
+            start = dt.datetime(2031, 3, 3, 10, tzinfo=dt.UTC)
+            make_event(calendar, start, start + dt.timedelta(hours=1))
+            make_rule(account)
+        return accounts
+
+    counts = []
+    for group in (members(2), members(20)):
+        body = valid_body([a.sub for a in group])
+        for member in body["participants"][0]["members"]:
+            member["managed_availability"] = True
+        with CaptureQueriesContext(connection) as queries:
+            assert post(body).status_code == 200
+        counts.append(len(queries))
+    # API key (2: access tokens first) + accounts + calendars + rules + periods + events
+    assert counts[0] == counts[1] <= 7

@@ -1,0 +1,97 @@
+"""POST /v1/sequenced_availability."""
+
+import pytest
+
+from tests.api_helpers import at, period, z
+from tests.conftest import JsonClient
+from tests.factories import make_account, make_event, make_tokens, primary_calendar
+
+
+@pytest.fixture
+def people(app_creds):
+    alice = make_account(app_creds.application, name="Alice")
+    bob = make_account(app_creds.application, name="Bob")
+    make_event(primary_calendar(alice), at(10), at(11))
+    make_event(primary_calendar(bob), at(13), at(14))
+    return alice, bob
+
+
+def step(ordinal, member, **extra) -> dict:
+    body = {
+        "sequence_id": f"step-{ordinal}",
+        "ordinal": ordinal,
+        "participants": [{"members": [{"sub": member.sub}], "required": "all"}],
+        "required_duration": {"minutes": 60},
+        "start_interval": {"minutes": 60},
+    }
+    body.update(extra)
+    return body
+
+
+def items(sequence) -> list[tuple[str, str, str]]:
+    return [(i["sequence_id"], i["start"], i["end"]) for i in sequence["sequence"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pycronofy_sequenced_availability(cronofy, app_creds, people):
+    alice, bob = people
+    client = cronofy(access_token=make_tokens(app_creds.application, alice).access_token)
+    sequences = client.sequenced_availability(
+        sequence=[step(1, alice), step(2, bob)], available_periods=[period(9, 17)]
+    )
+    assert items(sequences[0]) == [
+        ("step-1", z(at(9)), z(at(10))),
+        ("step-2", z(at(10)), z(at(11))),
+    ]
+    # Alice is busy 10-11, so the next sequence starts at 11; Bob's 13-14 pushes nothing here.
+    assert items(sequences[1]) == [
+        ("step-1", z(at(11)), z(at(12))),
+        ("step-2", z(at(12)), z(at(13))),
+    ]
+    assert sequences[0]["sequence"][1]["participants"] == [{"sub": bob.sub}]
+
+
+def test_minimum_gap_between_steps(app_creds, people):
+    alice, bob = people
+    body = {
+        "sequence": [
+            step(1, alice, buffer={"after": {"minimum": {"minutes": 120}}}),
+            step(2, bob),
+        ],
+        "query_periods": [period(9, 17)],
+    }
+    response = JsonClient(app_creds.client_secret).call("POST", "/v1/sequenced_availability", body)
+    assert response.status_code == 200
+    first = response.json()["sequences"][0]
+    # 9-10, then at least two hours later: 12-13 (without the gap it would be 10-11).
+    assert items(first) == [("step-1", z(at(9)), z(at(10))), ("step-2", z(at(12)), z(at(13)))]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda b: b["sequence"][1].update(ordinal=1), "sequence"),
+        (lambda b: b.pop("query_periods"), "query_periods"),
+        (
+            lambda b: b["sequence"][1].update(
+                buffer={"before": {"minimum": {"minutes": 60}, "maximum": {"minutes": 30}}}
+            ),
+            "sequence.1.buffer",
+        ),
+        (
+            lambda b: b["sequence"][1]["participants"][0]["members"][0].update(sub="apc_nobody"),
+            "sequence.1.participants.0.members.0.sub",
+        ),
+        (lambda b: b["sequence"][0].update(required_duration=[]), "sequence.0.required_duration"),
+    ],
+)
+def test_bad_sequences_get_a_422(app_creds, people, change, field):
+    alice, bob = people
+    body = {"sequence": [step(1, alice), step(2, bob)], "query_periods": [period(9, 17)]}
+    client = JsonClient(app_creds.client_secret)
+    assert client.call("POST", "/v1/sequenced_availability", body).status_code == 200
+    change(body)
+    response = client.call("POST", "/v1/sequenced_availability", body)
+    assert response.status_code == 422
+    assert field in response.json()["errors"]
