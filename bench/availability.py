@@ -7,10 +7,13 @@ slots on 15-minute boundaries, every member required), it prints medians of:
 - engine: scheduling.engine.availability() on inputs already loaded;
 - HTTP:   POST /v1/availability to a gunicorn worker (1 sync worker, a separate process), timed
           from this process with requests;
-- floor:  reading the same events' start/end from the database in this process (the ORM's
-          values_list, as the selector does), the cost no implementation can avoid;
-and HTTP/floor. Then the growth of engine and HTTP time with the number of events, against the
-target "about linear": at most 1.2 times the events ratio (10x events -> at most 12x time).
+- floor:  reading the same events' start/end from the database in this process with the ORM
+          (values_list);
+- HTTP/floor;
+- read:   the selector's own read of those rows (event_spans, which skips Django's per-value
+          converters and so beats the ORM floor).
+Then the growth of engine and HTTP time with the number of events, against the target "about
+linear": at most 1.2 times the events ratio (10x events -> at most 12x time).
 
 SQLite in a temporary file by default; DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/bench)
 benchmarks PostgreSQL: that database is flushed and filled.
@@ -52,6 +55,7 @@ from scheduling.models import Event
 from scheduling.selectors.availability_queries import (
     GroupSpec,
     MemberSpec,
+    event_spans,
     load_members,
 )
 from scheduling.services.accounts import account_create
@@ -132,13 +136,19 @@ def engine_query(application, accounts: list) -> engine.AvailabilityQuery:
     )
 
 
-def floor_read(accounts: list) -> Callable[[], list]:
+def _events(accounts: list):
     calendar_pks = [a.calendars.get().pk for a in accounts]
-    return lambda: list(
-        Event.objects.filter(
-            calendar_id__in=calendar_pks, start__lt=END, end__gt=START
-        ).values_list("start", "end")
-    )
+    return Event.objects.filter(calendar_id__in=calendar_pks, start__lt=END, end__gt=START)
+
+
+def floor_read(accounts: list) -> Callable[[], list]:
+    events = _events(accounts)
+    return lambda: list(events.values_list("start", "end"))
+
+
+def selector_read(accounts: list) -> Callable[[], list]:
+    events = _events(accounts)
+    return lambda: event_spans(events)
 
 
 def start_server() -> tuple[subprocess.Popen, str]:
@@ -195,7 +205,7 @@ def main() -> None:
     try:
         print(
             f"{'members':>7} {'events':>7} {'engine ms':>10} {'http ms':>9} {'floor ms':>9} "
-            f"{'http/floor':>10} {'slots':>6}"
+            f"{'http/floor':>10} {'read ms':>8} {'slots':>6}"
         )
         for members in member_counts:
             for events in event_counts:
@@ -204,6 +214,7 @@ def main() -> None:
                 query = engine_query(created.application, group)
                 engine_ms = median_ms(lambda q=query: engine.availability(q), repeat)
                 floor_ms = median_ms(floor_read(group), repeat)
+                read_ms = median_ms(selector_read(group), repeat)
                 body = request_body(group)
                 response = session.post(f"{base}/v1/availability", json=body, timeout=60)
                 response.raise_for_status()
@@ -215,7 +226,7 @@ def main() -> None:
                 results[members, events] = (engine_ms, http_ms)
                 print(
                     f"{members:>7} {events:>7} {engine_ms:>10.1f} {http_ms:>9.1f} "
-                    f"{floor_ms:>9.1f} {http_ms / floor_ms:>10.2f} {slots:>6}",
+                    f"{floor_ms:>9.1f} {http_ms / floor_ms:>10.2f} {read_ms:>8.1f} {slots:>6}",
                     flush=True,
                 )
     finally:
