@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from scheduling.services.calendars import calendar_create
 from tests.conftest import JsonClient
 from tests.factories import make_account, make_event, make_rule, primary_calendar
 
@@ -142,17 +143,24 @@ def test_malformed_json_is_a_422(app_creds):
 
 
 def test_loading_members_takes_constant_queries(post, app_creds):
-    def members(count):
+    def members(count, calendars):
         accounts = [make_account(app_creds.application) for _ in range(count)]
         for account in accounts:
-            calendar = primary_calendar(account)
-            start = dt.datetime(2031, 3, 3, 10, tzinfo=dt.UTC)
-            make_event(calendar, start, start + dt.timedelta(hours=1))
+            primary = primary_calendar(account)
+            extra = [
+                calendar_create(
+                    account=account, profile_id=primary.profile.profile_id, name=f"C{n}"
+                )
+                for n in range(calendars - 1)
+            ]
+            for calendar in [primary, *extra]:
+                start = dt.datetime(2031, 3, 3, 10, tzinfo=dt.UTC)
+                make_event(calendar, start, start + dt.timedelta(hours=1))
             make_rule(account)
         return accounts
 
     counts = []
-    for group in (members(2), members(20)):
+    for group in (members(2, calendars=1), members(20, calendars=3)):
         body = valid_body([a.sub for a in group])
         for member in body["participants"][0]["members"]:
             member["managed_availability"] = True
