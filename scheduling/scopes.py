@@ -27,6 +27,8 @@ ALL_SCOPES = (
     "change_participation_status",
 )
 DEFAULT_SCOPE = "read_account list_calendars read_events create_event delete_event"
+# Either lets a token read free/busy: its own, and its own availability.
+FREE_BUSY_SCOPES = ("read_free_busy", "read_events")
 
 
 def parse_scope(scope: str) -> frozenset[str]:
@@ -39,3 +41,7 @@ def unknown_scopes(scopes: frozenset[str]) -> frozenset[str]:
 
 def scope_allows(granted: frozenset[str], needed: str) -> bool:
     return READ_WRITE in granted or needed in granted
+
+
+def can_read_free_busy(granted: frozenset[str]) -> bool:
+    return any(scope_allows(granted, scope) for scope in FREE_BUSY_SCOPES)

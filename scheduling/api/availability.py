@@ -1,8 +1,9 @@
 """POST /v1/availability and POST /v1/sequenced_availability.
 
-Authenticated with the application's API key or any of its accounts' access tokens; the members
-must be accounts of that application (its own application calendars and resources, and the people
-who authorized it).
+Authenticated with the application's API key, whose members may be any accounts of that
+application (its own application calendars and resources, and the people who authorized it), or
+with an account's access token (scope read_free_busy or read_events), whose only member may be
+that account: one account's token never reads another's data.
 """
 
 from django.urls import path
@@ -20,6 +21,8 @@ from scheduling.api.availability_input import (
     AvailabilityRequestSerializer,
     SequencedAvailabilityRequestSerializer,
 )
+from scheduling.errors import Forbidden
+from scheduling.scopes import can_read_free_busy
 from scheduling.selectors.availability_queries import (
     availability_find,
     sequenced_availability_find,
@@ -35,9 +38,22 @@ def present_available(item: engine.Available | engine.SequenceItem) -> dict:
     }
 
 
+class CanQueryAvailability(IsAuthenticatedApplication):
+    """The API key, or an access token allowed to read its account's free/busy."""
+
+    def has_permission(self, request, view) -> bool:
+        super().has_permission(request, view)
+        caller = request.user
+        if caller.account is not None and not can_read_free_busy(caller.scopes):
+            raise Forbidden(
+                "The access token lacks the 'read_free_busy' scope.", code="insufficient_scope"
+            )
+        return True
+
+
 class AvailabilityView(APIView):
     authentication_classes = [AccessTokenOrApiKeyAuthentication]
-    permission_classes = [IsAuthenticatedApplication]
+    permission_classes = [CanQueryAvailability]
 
     @extend_schema(
         request=AvailabilityRequestSerializer,
@@ -48,7 +64,10 @@ class AvailabilityView(APIView):
         serializer.is_valid(raise_exception=True)
         spec = serializer.to_spec()
         results = availability_find(
-            application=request.user.application, request=spec, now=timezone.now()
+            application=request.user.application,
+            request=spec,
+            now=timezone.now(),
+            only_account=request.user.account,
         )
         key = "available_periods" if spec.response_format == "periods" else "available_slots"
         return Response({key: [present_available(item) for item in results]})
@@ -56,7 +75,7 @@ class AvailabilityView(APIView):
 
 class SequencedAvailabilityView(APIView):
     authentication_classes = [AccessTokenOrApiKeyAuthentication]
-    permission_classes = [IsAuthenticatedApplication]
+    permission_classes = [CanQueryAvailability]
 
     @extend_schema(
         request=SequencedAvailabilityRequestSerializer,
@@ -66,7 +85,10 @@ class SequencedAvailabilityView(APIView):
         serializer = SequencedAvailabilityRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         sequences = sequenced_availability_find(
-            application=request.user.application, request=serializer.to_spec(), now=timezone.now()
+            application=request.user.application,
+            request=serializer.to_spec(),
+            now=timezone.now(),
+            only_account=request.user.account,
         )
         return Response(
             {

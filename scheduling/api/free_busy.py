@@ -16,7 +16,7 @@ from scheduling.api.event_present import FreeBusyPage, present_free_busy
 from scheduling.api.pagination import decode_page_token, paginated_body
 from scheduling.api.params import query_params
 from scheduling.errors import Forbidden
-from scheduling.scopes import scope_allows
+from scheduling.scopes import can_read_free_busy
 from scheduling.selectors.events import (
     EventQuery,
     event_query_build,
@@ -24,13 +24,11 @@ from scheduling.selectors.events import (
     free_busy_for_read,
 )
 
-FREE_BUSY_SCOPES = ("read_free_busy", "read_events")
-
 
 class CanReadFreeBusy(IsAuthenticatedAccount):
     def has_permission(self, request, view) -> bool:
         super().has_permission(request, view)
-        if not any(scope_allows(request.user.scopes, scope) for scope in FREE_BUSY_SCOPES):
+        if not can_read_free_busy(request.user.scopes):
             raise Forbidden(
                 "The access token lacks the 'read_free_busy' scope.", code="insufficient_scope"
             )

@@ -85,9 +85,14 @@ class SequenceRequest:
 
 
 def availability_find(
-    *, application: Application, request: AvailabilityRequest, now: dt.datetime
+    *,
+    application: Application,
+    request: AvailabilityRequest,
+    now: dt.datetime,
+    only_account: Account | None = None,
 ) -> list[engine.Available]:
-    """Run an availability query for the application's accounts."""
+    """Run an availability query for the application's accounts (or, for a query made with an
+    account's access token, for that account only: see load_members)."""
     periods = request.query_periods or tuple(
         engine.Interval(start, start + request.required_duration)
         for start in request.query_slots or ()
@@ -96,6 +101,7 @@ def availability_find(
         application=application,
         specs=[member for group in request.groups for member in group.members],
         window=_window(periods, [request.buffer]),
+        only_account=only_account,
     )
     query = engine.AvailabilityQuery(
         groups=tuple(
@@ -116,7 +122,11 @@ def availability_find(
 
 
 def sequenced_availability_find(
-    *, application: Application, request: SequenceRequest, now: dt.datetime
+    *,
+    application: Application,
+    request: SequenceRequest,
+    now: dt.datetime,
+    only_account: Account | None = None,
 ) -> list[tuple[engine.SequenceItem, ...]]:
     """Run a sequenced availability query: one load for the members of every step."""
     specs = [m for step in request.steps for group in step.groups for m in group.members]
@@ -127,6 +137,7 @@ def sequenced_availability_find(
         application=application,
         specs=specs,
         window=_window(periods, [step.buffer for step in request.steps]),
+        only_account=only_account,
     )
     steps = tuple(
         engine.Step(
@@ -177,13 +188,20 @@ class _AccountData:
 
 
 def load_members(
-    *, application: Application, specs: Sequence[MemberSpec], window: engine.Interval
+    *,
+    application: Application,
+    specs: Sequence[MemberSpec],
+    window: engine.Interval,
+    only_account: Account | None = None,
 ) -> dict[MemberSpec, engine.Member]:
     """Engine members for `specs`, loaded with at most five queries whatever their number.
 
+    The members may be any accounts the application sees; with `only_account` (a query made with
+    that account's access token) only that account, since one account's token never reads
+    another's data: other accounts are queried with the application's API key.
     Raises ValidationFailed naming the field of an unknown or foreign sub, calendar or rule.
     """
-    data = _load_accounts(application, specs)
+    data = _load_accounts(application, specs, only_account)
     managed_ids = {data[spec.sub].account.pk for spec in specs if spec.managed}
     if managed_ids:
         _load_managed(data, managed_ids, window)
@@ -205,19 +223,25 @@ def load_members(
 
 
 def _load_accounts(
-    application: Application, specs: Sequence[MemberSpec]
+    application: Application, specs: Sequence[MemberSpec], only_account: Account | None
 ) -> dict[str, _AccountData]:
     subs = {spec.sub for spec in specs}
-    accounts = {a.sub: a for a in accounts_visible_to(application=application).filter(sub__in=subs)}
+    visible = accounts_visible_to(application=application)
+    if only_account is not None:
+        visible = visible.filter(pk=only_account.pk)
+        problem = (
+            "not_accessible",
+            "is not this access token's account; query other accounts "
+            "with the application's API key",
+        )
+    else:
+        problem = ("unknown_sub", "is not an account of this application")
+    accounts = {a.sub: a for a in visible.filter(sub__in=subs)}
     missing = [spec for spec in specs if spec.sub not in accounts]
     if missing:
+        code, text = problem
         raise ValidationFailed(
-            {
-                f"{spec.field}.sub": [
-                    ("unknown_sub", f"{spec.sub!r} is not an account of this application")
-                ]
-                for spec in missing
-            }
+            {f"{spec.field}.sub": [(code, f"{spec.sub!r} {text}")] for spec in missing}
         )
     data = {sub: _AccountData(account, {}, {}, []) for sub, account in accounts.items()}
     by_pk = {d.account.pk: d for d in data.values()}

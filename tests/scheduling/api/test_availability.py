@@ -43,7 +43,8 @@ def post(app_creds, body, token=None):
 @pytest.mark.django_db(transaction=True)
 def test_pycronofy_availability_periods_for_all_members(cronofy, app_creds, people):
     alice, bob = people
-    client = cronofy(access_token=make_tokens(app_creds.application, alice).access_token)
+    # Several accounts: the application's API key, which pycronofy sends as its access token.
+    client = cronofy(access_token=app_creds.client_secret)
     periods = client.availability(
         participants={"members": [alice.sub, bob.sub], "required": "all"},
         required_duration=60,
@@ -203,8 +204,32 @@ def test_max_results_truncates(app_creds, account):
     assert len(post(app_creds, body).json()["available_slots"]) == 3
 
 
-def test_access_token_of_the_application_works_too(app_creds, account):
+def test_an_access_token_queries_its_own_account(app_creds, account):
     token = make_tokens(app_creds.application, account).access_token
+    response = post(app_creds, query(account), token=token)
+    assert response.status_code == 200
+    assert response.json()["available_periods"] == [
+        {**period(9, 17), "participants": [{"sub": account.sub}]}
+    ]
+
+
+def test_an_access_token_never_reads_another_accounts_availability(app_creds, people):
+    alice, bob = people
+    token = make_tokens(app_creds.application, alice).access_token
+    response = post(app_creds, query(alice, bob), token=token)
+    assert response.status_code == 422
+    [error] = response.json()["errors"]["participants.0.members.1.sub"]
+    assert error["key"] == "errors.not_accessible"
+    assert bob.sub in error["description"]
+    assert "participants.0.members.0.sub" not in response.json()["errors"]
+
+
+def test_an_access_token_needs_a_free_busy_scope(app_creds, account):
+    token = make_tokens(app_creds.application, account, scope="create_event").access_token
+    response = post(app_creds, query(account), token=token)
+    assert response.status_code == 403
+    assert response.json()["errors"]["base"][0]["key"] == "errors.insufficient_scope"
+    token = make_tokens(app_creds.application, account, scope="read_free_busy").access_token
     assert post(app_creds, query(account), token=token).status_code == 200
 
 

@@ -35,7 +35,7 @@ def items(sequence) -> list[tuple[str, str, str]]:
 @pytest.mark.django_db(transaction=True)
 def test_pycronofy_sequenced_availability(cronofy, app_creds, people):
     alice, bob = people
-    client = cronofy(access_token=make_tokens(app_creds.application, alice).access_token)
+    client = cronofy(access_token=app_creds.client_secret)  # the API key: several accounts
     sequences = client.sequenced_availability(
         sequence=[step(1, alice), step(2, bob)], available_periods=[period(9, 17)]
     )
@@ -95,3 +95,15 @@ def test_bad_sequences_get_a_422(app_creds, people, change, field):
     response = client.call("POST", "/v1/sequenced_availability", body)
     assert response.status_code == 422
     assert field in response.json()["errors"]
+
+
+def test_an_access_token_sequences_only_its_own_account(app_creds, people):
+    alice, bob = people
+    client = JsonClient(make_tokens(app_creds.application, alice).access_token)
+    own = {"sequence": [step(1, alice), step(2, alice)], "query_periods": [period(9, 17)]}
+    assert client.call("POST", "/v1/sequenced_availability", own).status_code == 200
+    mixed = {"sequence": [step(1, alice), step(2, bob)], "query_periods": [period(9, 17)]}
+    response = client.call("POST", "/v1/sequenced_availability", mixed)
+    assert response.status_code == 422
+    [error] = response.json()["errors"]["sequence.1.participants.0.members.0.sub"]
+    assert error["key"] == "errors.not_accessible"
