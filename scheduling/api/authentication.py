@@ -99,7 +99,9 @@ class IsAuthenticatedAccount(BasePermission):
             raise exceptions.NotAuthenticated("Authentication credentials were not provided.")
         if caller.account is None:
             raise Forbidden("This call needs an account's access token, not an API key.")
-        needed = getattr(view, "required_scopes", {}).get(request.method)
+        # HEAD runs the GET handler, so it needs GET's scope.
+        method = "GET" if request.method == "HEAD" else request.method
+        needed = getattr(view, "required_scopes", {}).get(method)
         if needed and not scope_allows(caller.scopes, needed):
             raise Forbidden(
                 f"The access token lacks the {needed!r} scope.", code="insufficient_scope"

@@ -50,6 +50,23 @@ def test_missing_scope_gets_403(anon_api, app_creds, account):
     assert response.json()["errors"]["base"][0]["key"] == "errors.insufficient_scope"
 
 
+@pytest.mark.parametrize(
+    ("path", "scope"),
+    [
+        ("/v1/account", "read_account"),
+        ("/v1/events?tzid=Etc/UTC", "read_events"),
+        ("/v1/calendars", "list_calendars"),
+        ("/v1/availability_rules", "read_account"),
+    ],
+)
+def test_head_needs_the_scope_of_get(anon_api, app_creds, account, path, scope):
+    lacking = make_tokens(app_creds.application, account, scope="create_event").access_token
+    response = anon_api.call("HEAD", path, token=lacking)
+    assert response.status_code == 403
+    holding = make_tokens(app_creds.application, account, scope=scope).access_token
+    assert anon_api.call("HEAD", path, token=holding).status_code == 200
+
+
 def test_tokens_are_stored_hashed(tokens):
     stored = AccessToken.objects.get(grant=tokens.grant)
     assert tokens.access_token not in {stored.token_hash, stored.token_prefix}
