@@ -13,6 +13,13 @@ from scheduling.timezones import is_valid_tzid
 UTC = dt.UTC
 
 
+# Times outside these years are refused, so that adding any Duration to a Time stays in range.
+MIN_YEAR = 1900
+MAX_YEAR = 9000
+# The longest Duration anything takes (buffers, notice, gaps): a leap year.
+MAX_DURATION = dt.timedelta(days=366)
+
+
 class TimeFormatError(ValueError):
     pass
 
@@ -29,6 +36,8 @@ def parse_time(value: object) -> dt.datetime:
         raise TimeFormatError("must be a Time such as 2024-07-27T09:00:00Z") from exc
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         raise TimeFormatError("must include a UTC offset, for example a trailing Z")
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        raise TimeFormatError(f"must be in the years {MIN_YEAR} to {MAX_YEAR}")
     return parsed.astimezone(UTC).replace(microsecond=0)
 
 
@@ -36,9 +45,12 @@ def parse_date(value: object) -> dt.date:
     if not isinstance(value, str) or len(value.strip()) != 10:
         raise TimeFormatError("must be a Date such as 2024-07-27")
     try:
-        return dt.date.fromisoformat(value.strip())
+        parsed = dt.date.fromisoformat(value.strip())
     except ValueError as exc:
         raise TimeFormatError("must be a Date such as 2024-07-27") from exc
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        raise TimeFormatError(f"must be in the years {MIN_YEAR} to {MAX_YEAR}")
+    return parsed
 
 
 @dataclass(frozen=True)
@@ -91,4 +103,6 @@ def parse_duration(value: object) -> dt.timedelta:
         raise TimeFormatError('must be a Duration such as {"minutes": 30}')
     if minutes < 0:
         raise TimeFormatError("must not be negative")
+    if minutes > MAX_DURATION // dt.timedelta(minutes=1):
+        raise TimeFormatError(f"must be at most {MAX_DURATION.days} days")
     return dt.timedelta(minutes=minutes)

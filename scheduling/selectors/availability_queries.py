@@ -130,13 +130,12 @@ def sequenced_availability_find(
 ) -> list[tuple[engine.SequenceItem, ...]]:
     """Run a sequenced availability query: one load for the members of every step."""
     specs = [m for step in request.steps for group in step.groups for m in group.members]
-    periods = list(request.query_periods)
-    for step in request.steps:
-        periods.extend(step.query_periods or ())
+    # Every step lies inside the top-level query periods (a step's own periods only narrow
+    # them), so those, widened by the buffers, bound the busy blocks that can matter.
     members = load_members(
         application=application,
         specs=specs,
-        window=_window(periods, [step.buffer for step in request.steps]),
+        window=_window(request.query_periods, [step.buffer for step in request.steps]),
         only_account=only_account,
     )
     steps = tuple(

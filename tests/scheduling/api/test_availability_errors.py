@@ -110,6 +110,32 @@ def test_the_valid_body_is_accepted(post, account):
             "query_slots",
             "errors.invalid",
         ),
+        # Values that would overflow date arithmetic are refused, never a 500.
+        (
+            lambda b: b.update(required_duration={"minutes": 10**13}),
+            "required_duration",
+            "errors.invalid",
+        ),
+        (
+            lambda b: b.update(buffer={"before": {"minutes": 10**9}}),
+            "buffer.before",
+            "errors.invalid",
+        ),
+        (
+            lambda b: b.update(minimum_notice={"minutes": 5 * 10**9}),
+            "minimum_notice",
+            "errors.invalid",
+        ),
+        (
+            lambda b: b["query_periods"][0].update(start="0001-01-01T00:30:00+01:00"),
+            "query_periods.0.start",
+            "errors.invalid",
+        ),
+        (
+            lambda b: b["query_periods"][0].update(end="9999-12-31T23:30:00-01:00"),
+            "query_periods.0.end",
+            "errors.invalid",
+        ),
     ],
 )
 def test_bad_queries_get_a_422_naming_the_field(post, account, change, field, key):

@@ -1,6 +1,8 @@
 """POST /v1/sequenced_availability."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.api_helpers import at, period, z
 from tests.conftest import JsonClient
@@ -107,3 +109,21 @@ def test_an_access_token_sequences_only_its_own_account(app_creds, people):
     assert response.status_code == 422
     [error] = response.json()["errors"]["sequence.1.participants.0.members.0.sub"]
     assert error["key"] == "errors.not_accessible"
+
+
+def test_busy_blocks_are_loaded_for_the_top_level_query_periods_only(app_creds, people):
+    alice, bob = people
+    wide = [{"start": "2020-01-01T00:00:00Z", "end": "2040-01-01T00:00:00Z"}]
+    body = {
+        "sequence": [step(1, alice, available_periods=wide), step(2, bob)],
+        "query_periods": [period(9, 17)],
+    }
+    with CaptureQueriesContext(connection) as queries:
+        response = JsonClient(app_creds.client_secret).call(
+            "POST", "/v1/sequenced_availability", body
+        )
+    assert response.status_code == 200
+    [events_sql] = [q["sql"] for q in queries if 'FROM "scheduling_event"' in q["sql"]]
+    assert "2020-01-01" not in events_sql
+    assert "2039-12-31" not in events_sql
+    assert "2040-01-01" not in events_sql
