@@ -140,11 +140,29 @@ LOGIN_REDIRECT_URL = "/"
 # Messages live in the session (server side): the admin shows a new client secret once through a
 # message, and the default cookie storage would put it in a signed but readable cookie.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
-MAILERS = {
-    "default": {
-        "BACKEND": os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Mail (allauth's password resets). Without EMAIL_HOST nothing leaves the machine: with DEBUG on
+# mails go to the console; with DEBUG off they are dropped rather than written to logs, since a
+# password-reset link in a log is an account takeover.
+_email_host = os.environ.get("EMAIL_HOST", "")
+if _email_host:
+    _mailer = {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": _email_host,
+            "port": int(os.environ.get("EMAIL_PORT", "587")),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", True),
+        },
     }
-}
+elif DEBUG:
+    _mailer = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+else:
+    _mailer = {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
+if os.environ.get("EMAIL_BACKEND"):
+    _mailer = {"BACKEND": os.environ["EMAIL_BACKEND"]}
+MAILERS = {"default": _mailer}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "scheduling@localhost")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["scheduling.api.authentication.AccessTokenAuthentication"],
