@@ -43,6 +43,11 @@ def bearer_credential(request) -> str | None:
         raise exceptions.AuthenticationFailed("Malformed Authorization header.") from exc
 
 
+def _token_caller(token) -> Caller:
+    grant = token.grant
+    return Caller(grant.application, grant.account, parse_scope(token.scope))
+
+
 class _BearerAuthentication(BaseAuthentication):
     def authenticate_header(self, request) -> str:
         return 'Bearer realm="api"'
@@ -56,9 +61,7 @@ class AccessTokenAuthentication(_BearerAuthentication):
         token = access_token_lookup(raw=raw)
         if token is None:
             raise exceptions.AuthenticationFailed("Invalid, expired or revoked access token.")
-        grant = token.grant
-        caller = Caller(grant.application, grant.account, parse_scope(token.scope))
-        return caller, token
+        return _token_caller(token), token
 
 
 class ApiKeyAuthentication(_BearerAuthentication):
@@ -79,8 +82,7 @@ class AccessTokenOrApiKeyAuthentication(_BearerAuthentication):
             return None
         token = access_token_lookup(raw=raw)
         if token is not None:
-            grant = token.grant
-            return Caller(grant.application, grant.account, parse_scope(token.scope)), token
+            return _token_caller(token), token
         application = application_for_secret(raw=raw)
         if application is not None:
             return Caller(application), None

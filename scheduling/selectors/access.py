@@ -18,13 +18,6 @@ def accounts_visible_to(*, application: Application) -> QuerySet[Account]:
     ).distinct()
 
 
-def access_account(*, application: Application, sub: str) -> Account:
-    account = accounts_visible_to(application=application).filter(sub=sub).first()
-    if account is None:
-        raise NotFound(f"No account {sub!r}")
-    return account
-
-
 def access_calendar(*, account: Account, calendar_id: str) -> Calendar:
     calendar = Calendar.objects.filter(account=account, calendar_id=calendar_id).first()
     if calendar is None:
