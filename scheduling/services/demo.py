@@ -1,8 +1,10 @@
 """Demo data for a fresh install: an application, people, rooms, calendars, events and rules.
 
 Idempotent: a second run finds what the first created (by name or client id) and refreshes it.
-Each run issues fresh credentials (the admin password, the application's secret and the accounts'
-access tokens) because only their hashes are stored; the application's older secrets are revoked.
+Each run issues fresh credentials for the demo application (a new secret, the older ones revoked)
+and its accounts (access tokens), because only their hashes are stored. The `admin` superuser gets
+a random password when it is created; later runs leave an existing password alone unless asked to
+reset it, so seeding never overwrites an operator's password by surprise.
 """
 
 import datetime as dt
@@ -50,7 +52,7 @@ class DemoAccount:
 @dataclass(frozen=True)
 class DemoData:
     admin_username: str
-    admin_password: str
+    admin_password: str | None  # None: the existing password was kept
     client_id: str
     client_secret: str
     accounts: list[DemoAccount]
@@ -66,13 +68,16 @@ class DemoData:
         }
 
 
-def _user_with_new_password(username: str, *, superuser: bool) -> tuple[object, str]:
+def _user(username: str, *, superuser: bool, reset_password: bool) -> tuple[object, str | None]:
+    """The user, with a new random password when created or when asked (else None)."""
     user_model = get_user_model()
-    user, _ = user_model.objects.get_or_create(
+    user, created = user_model.objects.get_or_create(
         username=username, defaults={"email": f"{username}@example.com"}
     )
-    password = secrets.token_urlsafe(12)
-    user.set_password(password)
+    password = None
+    if created or reset_password:
+        password = secrets.token_urlsafe(12)
+        user.set_password(password)
     user.is_staff = user.is_superuser = superuser
     user.save()
     return user, password
@@ -139,9 +144,9 @@ def _fill(account: Account, application: Application, now: dt.datetime) -> None:
 
 
 @transaction.atomic
-def demo_seed(*, now: dt.datetime | None = None) -> DemoData:
+def demo_seed(*, reset_admin_password: bool = False, now: dt.datetime | None = None) -> DemoData:
     now = now or timezone.now()
-    _, admin_password = _user_with_new_password(ADMIN_USERNAME, superuser=True)
+    _, admin_password = _user(ADMIN_USERNAME, superuser=True, reset_password=reset_admin_password)
     application, client_secret = _application_with_new_secret(now)
 
     accounts: list[tuple[Account, str]] = []
@@ -155,7 +160,7 @@ def demo_seed(*, now: dt.datetime | None = None) -> DemoData:
             account.save(update_fields=["default_tzid", "updated_at"])
         accounts.append((account, authorized.tokens.access_token))
 
-    demo_user, _ = _user_with_new_password(DEMO_USERNAME, superuser=False)
+    demo_user, _ = _user(DEMO_USERNAME, superuser=False, reset_password=False)
     person = user_account_ensure(user=demo_user, default_tzid="Europe/Berlin")
     if not person.name:
         person.name = "Ada Demo"

@@ -12,9 +12,9 @@ from tests.conftest import JsonClient
 pytestmark = pytest.mark.django_db
 
 
-def seed() -> dict:
+def seed(*flags) -> dict:
     out = io.StringIO()
-    call_command("seed_demo", "--json", stdout=out)
+    call_command("seed_demo", "--json", *flags, stdout=out)
     return json.loads(out.getvalue())
 
 
@@ -62,8 +62,17 @@ def test_seed_demo_twice_refreshes_credentials_without_duplicating_data():
     )
     assert second["application"]["client_id"] == first["application"]["client_id"]
     assert [a["sub"] for a in second["accounts"]] == [a["sub"] for a in first["accounts"]]
-    # Fresh secrets each run; the older application secret stops working.
-    assert second["admin"]["password"] != first["admin"]["password"]
-    assert authenticate(username="admin", password=first["admin"]["password"]) is None
+    # Fresh application secret each run; the older one stops working.
     assert application_for_client_credentials(**first["application"]) is None
     assert application_for_client_credentials(**second["application"]) is not None
+    # The admin's password is kept: seeding never overwrites an operator's password by surprise.
+    assert second["admin"]["password"] is None
+    assert authenticate(username="admin", password=first["admin"]["password"]) is not None
+
+
+def test_seed_demo_resets_the_admin_password_only_when_asked():
+    first = seed()
+    reset = seed("--reset-admin-password")
+    assert reset["admin"]["password"] not in (None, first["admin"]["password"])
+    assert authenticate(username="admin", password=first["admin"]["password"]) is None
+    assert authenticate(username="admin", password=reset["admin"]["password"]).is_superuser
