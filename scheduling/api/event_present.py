@@ -6,7 +6,7 @@ from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
 from scheduling.models import Event
-from scheduling.selectors.events import free_busy_status
+from scheduling.selectors.events import event_writable_by, free_busy_status
 from scheduling.timeformat import format_time
 
 
@@ -32,9 +32,7 @@ def present_event(event: Event, *, localized: bool, application_id: int) -> dict
     `event.calendar` must be loaded."""
     all_day = event.all_day
     own = event.application_id == application_id
-    writable = (own or event.application_id is None) and not (
-        event.calendar.readonly or event.calendar.deleted
-    )
+    writable = event_writable_by(event, application_id)
     body = {"calendar_id": event.calendar.calendar_id, "event_uid": event.event_uid}
     if own:
         body["event_id"] = event.event_id

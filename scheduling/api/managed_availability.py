@@ -15,7 +15,6 @@ Choices where the reference is silent or unverified:
 import datetime as dt
 
 from django.urls import path
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -30,6 +29,7 @@ from scheduling.selectors.availability import (
     availability_rules_of,
     available_periods_overlapping,
 )
+from scheduling.selectors.windows import DEFAULT_DAYS_AHEAD, DEFAULT_DAYS_BACK, window_resolve
 from scheduling.services.availability import (
     MAX_WEEKLY_PERIODS,
     WeeklyPeriod,
@@ -38,14 +38,12 @@ from scheduling.services.availability import (
     available_period_delete,
     available_period_upsert,
     available_periods_delete_all,
-    client_id_problem,
     weekly_period_problems,
 )
-from scheduling.timeformat import TimeValue, format_time, parse_time
-from scheduling.timezones import UTC_TZID, start_of_day, zone
+from scheduling.services.checks import client_id_problem
+from scheduling.timeformat import format_time, parse_time
+from scheduling.timezones import UTC_TZID
 
-DEFAULT_DAYS_BACK = 42
-DEFAULT_DAYS_AHEAD = 201
 SCOPES = {"GET": "read_account", "POST": "create_event", "DELETE": "delete_event"}
 
 
@@ -79,7 +77,7 @@ class AvailablePeriodUpsertSerializer(serializers.Serializer):
 
 
 class AvailablePeriodsQuerySerializer(serializers.Serializer):
-    """from/to: Dates in `tzid` (to exclusive) or Times. Resolves to a UTC window [start, end)."""
+    """from/to: Dates in `tzid` (to exclusive) or Times; window_resolve makes the UTC window."""
 
     tzid = TzidField(default=UTC_TZID)
     localized_times = QueryBooleanField(default=False)
@@ -90,22 +88,6 @@ class AvailablePeriodsQuerySerializer(serializers.Serializer):
         fields["from"] = TimeValueField(allow_date=True, required=False)
         fields["to"] = TimeValueField(allow_date=True, required=False)
         return fields
-
-    def validate(self, attrs: dict) -> dict:
-        tzid = attrs["tzid"]
-        today = timezone.now().astimezone(zone(tzid)).date()
-        start = _instant(attrs.get("from"), tzid, today - dt.timedelta(days=DEFAULT_DAYS_BACK))
-        end = _instant(attrs.get("to"), tzid, today + dt.timedelta(days=DEFAULT_DAYS_AHEAD))
-        if end <= start:
-            raise serializers.ValidationError({"to": "must be after from"})
-        return {**attrs, "start": start, "end": end}
-
-
-def _instant(value: TimeValue | None, tzid: str, default: dt.date) -> dt.datetime:
-    """A Time as is; a Date as the first instant of that day in `tzid` (in UTC)."""
-    if value is not None and not value.is_date:
-        return value.value
-    return start_of_day(value.value if value is not None else default, tzid)
 
 
 class AvailablePeriodOutSerializer(serializers.Serializer):
@@ -181,9 +163,10 @@ class AvailablePeriodsView(APIView):
         query = AvailablePeriodsQuerySerializer(data=query_params(request.query_params))
         query.is_valid(raise_exception=True)
         data = query.validated_data
+        start, end = window_resolve(tzid=data["tzid"], from_=data.get("from"), to=data.get("to"))
         params = {
-            "from": format_time(data["start"]),
-            "to": format_time(data["end"]),
+            "from": format_time(start),
+            "to": format_time(end),
             "tzid": data["tzid"],
             "localized_times": data["localized_times"],
         }

@@ -14,6 +14,20 @@ def calendars_for_account(*, account: Account) -> QuerySet[Calendar]:
     return Calendar.objects.filter(account=account).select_related("profile")
 
 
+def calendars_by_id(
+    *, account: Account, calendar_ids: Iterable[str], live_only: bool = False
+) -> dict[str, Calendar]:
+    """{calendar_id: calendar} for the account's calendars among these public ids, in one query.
+
+    An id naming none of them (missing, another account's or, with `live_only`, deleted) is
+    absent; callers report such ids in their own terms.
+    """
+    calendars = Calendar.objects.filter(account=account, calendar_id__in=list(calendar_ids))
+    if live_only:
+        calendars = calendars.filter(deleted=False)
+    return {calendar.calendar_id: calendar for calendar in calendars}
+
+
 def calendars_owned(*, account: Account, calendar_ids: Iterable[str]) -> list[Calendar]:
     """The account's calendars with these public ids, in one query.
 
@@ -21,9 +35,7 @@ def calendars_owned(*, account: Account, calendar_ids: Iterable[str]) -> list[Ca
     apart) is a 422 on `calendar_ids` naming it.
     """
     wanted = list(dict.fromkeys(calendar_ids))
-    found = {
-        c.calendar_id: c for c in Calendar.objects.filter(account=account, calendar_id__in=wanted)
-    }
+    found = calendars_by_id(account=account, calendar_ids=wanted)
     unknown = [calendar_id for calendar_id in wanted if calendar_id not in found]
     if unknown:
         raise ValidationFailed(

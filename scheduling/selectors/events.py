@@ -13,17 +13,12 @@ from enum import StrEnum
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
-from scheduling.errors import NotFound, ValidationFailed
+from scheduling.errors import NotFound
 from scheduling.models import Account, Application, Event
 from scheduling.selectors.calendars import calendars_owned
+from scheduling.selectors.windows import window_resolve
 from scheduling.timeformat import TimeValue
-from scheduling.timezones import start_of_day, zone
-
-# Cronofy's documented default window: 42 days back and 201 days ahead of today (in tzid).
-DEFAULT_DAYS_BACK = 42
-DEFAULT_DAYS_AHEAD = 201
 
 
 class Managed(StrEnum):
@@ -93,15 +88,6 @@ def event_query_restore(*, params: dict[str, Any], application: Application) -> 
     return EventQuery.from_params(params)
 
 
-def _bound(value: TimeValue | None, tzid: str, default: dt.date) -> dt.datetime:
-    """A Time as is; a Date as the first instant of that day in tzid (or the value's own tzid)."""
-    if value is None:
-        return start_of_day(default, tzid)
-    if value.is_date:
-        return start_of_day(value.value, value.tzid or tzid)
-    return value.value
-
-
 def event_query_build(
     *,
     account: Account,
@@ -121,14 +107,7 @@ def event_query_build(
     """Resolve a read's parameters: Dates are days in `tzid` (`to` exclusive); defaults are 42 days
     before and 201 days after today in `tzid`. `calendar_ids` must all be the account's (422).
     Managed events are `application`'s (the caller's)."""
-    now = now or timezone.now()
-    today = now.astimezone(zone(tzid)).date()
-    start = _bound(from_, tzid, today - dt.timedelta(days=DEFAULT_DAYS_BACK))
-    end = _bound(to, tzid, today + dt.timedelta(days=DEFAULT_DAYS_AHEAD))
-    if end <= start:
-        raise ValidationFailed.one(
-            "to", "invalid", "to (default: 201 days after today) must be after from."
-        )
+    start, end = window_resolve(tzid=tzid, from_=from_, to=to, now=now)
     if calendar_ids is not None:
         calendars = calendars_owned(account=account, calendar_ids=calendar_ids)
         calendar_ids = [calendar.calendar_id for calendar in calendars]
@@ -183,6 +162,15 @@ def free_busy_for_read(*, account: Account, query: EventQuery) -> QuerySet[Event
     """Events that make up free/busy: live, not cancelled, overlapping the window now."""
     events = _matching(account=account, query=query, moved=False)
     return events.filter(deleted=False).exclude(status=Event.Status.CANCELLED)
+
+
+def event_writable_by(event: Event, application_id: int) -> bool:
+    """Whether the application may change (update, delete) the event, as services/events.py
+    enforces: an external event or one of its own managed events, in a calendar that is neither
+    read-only nor deleted. Reads loaded fields only: `event.calendar` must be loaded."""
+    if event.application_id not in (None, application_id):
+        return False
+    return not (event.calendar.readonly or event.calendar.deleted)
 
 
 def free_busy_status(event: Event) -> str:

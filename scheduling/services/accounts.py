@@ -3,17 +3,11 @@
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from scheduling.errors import ValidationFailed
 from scheduling.ids import new_calendar_id, new_public_id
 from scheduling.models import Account, Application, Calendar, Profile
-from scheduling.timezones import is_valid_tzid
+from scheduling.services.checks import tzid_check
 
 LOCAL_PROVIDER = "local"
-
-
-def _check_tzid(tzid: str) -> None:
-    if not is_valid_tzid(tzid):
-        raise ValidationFailed.one("tzid", "invalid", f"{tzid!r} is not a known IANA time zone")
 
 
 @transaction.atomic
@@ -29,7 +23,7 @@ def account_create(
     calendar_name: str | None = None,
 ) -> Account:
     """Create an account with one local profile holding one primary calendar."""
-    _check_tzid(default_tzid)
+    tzid_check(default_tzid)
     account = Account.objects.create(
         sub=new_public_id(Account.SUB_PREFIXES[Account.Kind(kind)]),
         kind=kind,

@@ -5,29 +5,17 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
-from scheduling.errors import ValidationFailed
 from scheduling.models import Account, Application
 from scheduling.scopes import READ_WRITE
 from scheduling.services.accounts import account_create
+from scheduling.services.checks import client_id_check
 from scheduling.services.tokens import IssuedTokens, grant_upsert, tokens_issue
-
-MAX_ID_LENGTH = 64
 
 
 @dataclass(frozen=True)
 class ApplicationCalendarAuthorization:
     account: Account
     tokens: IssuedTokens
-
-
-def _check_id(application_calendar_id: str) -> None:
-    field = "application_calendar_id"
-    if not application_calendar_id:
-        raise ValidationFailed.one(field, "required", "application_calendar_id is required")
-    if len(application_calendar_id) > MAX_ID_LENGTH:
-        raise ValidationFailed.one(field, "too_long", f"At most {MAX_ID_LENGTH} characters")
-    if not all(" " <= char <= "~" for char in application_calendar_id):
-        raise ValidationFailed.one(field, "invalid", "Only printable ASCII characters")
 
 
 def _find(application: Application, application_calendar_id: str) -> Account | None:
@@ -71,7 +59,7 @@ def application_calendar_upsert(
     Ids are per application: another application's calendar with the same id is a different
     account. The grant has the `read_write` scope (and is renewed if it had been revoked).
     """
-    _check_id(application_calendar_id)
+    client_id_check(application_calendar_id, field="application_calendar_id")
     account = _ensure(application, application_calendar_id)
     grant = grant_upsert(application=application, account=account, scope=READ_WRITE)
     return ApplicationCalendarAuthorization(account, tokens_issue(grant=grant, now=now))

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from scheduling.errors import ValidationFailed
-from scheduling.models import Account, AvailabilityRule, AvailablePeriod, Calendar
+from scheduling.models import Account, AvailabilityRule, AvailablePeriod
 from scheduling.selectors.access import access_availability_rule
-from scheduling.timezones import is_valid_tzid
+from scheduling.selectors.calendars import calendars_by_id
+from scheduling.services.checks import client_id_check, tzid_check
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MAX_WEEKLY_PERIODS = 100
-MAX_CLIENT_ID_LENGTH = 64
 _CLOCK_TIME = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]")
 END_OF_DAY = "24:00"
 
@@ -72,32 +72,12 @@ def _check_weekly_periods(weekly_periods: Sequence[WeeklyPeriod]) -> None:
         raise ValidationFailed(errors)
 
 
-def client_id_problem(value: str) -> tuple[str, str] | None:
-    """(code, problem) when `value` is not a valid client-chosen id, else None.
-
-    Valid: 1 to 64 printable ASCII characters (space included), kept exactly as given.
-    """
-    if not value:
-        return "required", "must not be blank"
-    if len(value) > MAX_CLIENT_ID_LENGTH:
-        return "too_long", f"must be at most {MAX_CLIENT_ID_LENGTH} characters"
-    if not all(" " <= char <= "~" for char in value):
-        return "invalid", "must contain printable ASCII characters only"
-    return None
-
-
-def _check_client_id(field: str, value: str) -> None:
-    problem = client_id_problem(value)
-    if problem:
-        raise ValidationFailed.one(field, *problem)
-
-
 @transaction.atomic
 def available_period_upsert(
     *, account: Account, available_period_id: str, start: dt.datetime, end: dt.datetime
 ) -> AvailablePeriod:
     """Create the account's period with this id, or move the existing one to [start, end)."""
-    _check_client_id("available_period_id", available_period_id)
+    client_id_check(available_period_id, field="available_period_id")
     if end <= start:
         raise ValidationFailed.one("end", "invalid", "must be after start")
     period, _ = AvailablePeriod.objects.update_or_create(
@@ -125,11 +105,7 @@ def available_periods_delete_all(*, account: Account) -> int:
 def _checked_calendar_ids(*, account: Account, calendar_ids: Sequence[str]) -> list[str]:
     """The ids, without repeats, each naming one of the account's live calendars."""
     unique = list(dict.fromkeys(calendar_ids))
-    known = set(
-        Calendar.objects.filter(account=account, calendar_id__in=unique, deleted=False).values_list(
-            "calendar_id", flat=True
-        )
-    )
+    known = calendars_by_id(account=account, calendar_ids=unique, live_only=True)
     errors = {
         f"calendar_ids.{index}": [("not_found", f"No calendar {calendar_id!r} in this account")]
         for index, calendar_id in enumerate(calendar_ids)
@@ -154,9 +130,8 @@ def availability_rule_upsert(
     `calendar_ids` empty means every calendar of the account counts as busy under the rule.
     Errors name field paths as the API shows them (`weekly_periods.0.end_time`, `calendar_ids.1`).
     """
-    _check_client_id("availability_rule_id", availability_rule_id)
-    if not is_valid_tzid(tzid):
-        raise ValidationFailed.one("tzid", "invalid", f"{tzid!r} is not a known IANA time zone")
+    client_id_check(availability_rule_id, field="availability_rule_id")
+    tzid_check(tzid)
     _check_weekly_periods(weekly_periods)
     rule, _ = AvailabilityRule.objects.update_or_create(
         account=account,
