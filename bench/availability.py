@@ -234,7 +234,10 @@ def main() -> None:
         server.wait()
     print("\ngrowth with events (target: about linear, at most 1.2x the events ratio):")
     for members in member_counts:
-        for low, high in [*itertools.pairwise(event_counts), (event_counts[0], event_counts[-1])]:
+        steps = list(itertools.pairwise(event_counts))
+        if len(steps) > 1:
+            steps.append((event_counts[0], event_counts[-1]))
+        for low, high in steps:
             (e_low, h_low), (e_high, h_high) = results[members, low], results[members, high]
             bound = 1.2 * high / low
             verdicts = [
