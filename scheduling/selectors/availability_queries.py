@@ -22,7 +22,9 @@ from scheduling.models import (
     AvailablePeriod,
     Calendar,
     Event,
+    Grant,
 )
+from scheduling.scopes import can_read_free_busy, parse_scope
 from scheduling.selectors.access import accounts_visible_to
 
 _DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -236,12 +238,16 @@ def _load_accounts(
     else:
         problem = ("unknown_sub", "is not an account of this application")
     accounts = {a.sub: a for a in visible.filter(sub__in=subs)}
-    missing = [spec for spec in specs if spec.sub not in accounts]
-    if missing:
-        code, text = problem
-        raise ValidationFailed(
-            {f"{spec.field}.sub": [(code, f"{spec.sub!r} {text}")] for spec in missing}
-        )
+    refused = _free_busy_refused(application, accounts)
+    errors = {}
+    for spec in specs:
+        if spec.sub not in accounts:
+            errors[f"{spec.field}.sub"] = [(problem[0], f"{spec.sub!r} {problem[1]}")]
+        elif spec.sub in refused:
+            text = f"{spec.sub!r} has not allowed this application to read their free/busy time"
+            errors[f"{spec.field}.sub"] = [("not_accessible", text)]
+    if errors:
+        raise ValidationFailed(errors)
     data = {sub: _AccountData(account, {}, {}, []) for sub, account in accounts.items()}
     by_pk = {d.account.pk: d for d in data.values()}
     calendars = Calendar.objects.filter(account_id__in=by_pk, deleted=False).values_list(
@@ -250,6 +256,20 @@ def _load_accounts(
     for account_id, calendar_id, pk in calendars:
         by_pk[account_id].calendars[calendar_id] = pk
     return data
+
+
+def _free_busy_refused(application: Application, accounts: dict[str, Account]) -> set[str]:
+    """Subs of the people whose grant to the application does not cover reading free/busy: an
+    application sees its own calendars and resources, but a person's busy time only when they
+    allowed it (read_free_busy or read_events). One query, and only when people are members."""
+    people = {a.pk: sub for sub, a in accounts.items() if a.application_id != application.pk}
+    if not people:
+        return set()
+    grants = Grant.objects.filter(
+        application=application, account_id__in=people, revoked_at__isnull=True
+    ).values_list("account_id", "scope")
+    allowed = {account_id for account_id, scope in grants if can_read_free_busy(parse_scope(scope))}
+    return {sub for pk, sub in people.items() if pk not in allowed}
 
 
 def _load_managed(

@@ -3,6 +3,7 @@
 import pytest
 
 from scheduling.models import Event
+from scheduling.scopes import DEFAULT_SCOPE
 from tests.api_helpers import at, period, z
 from tests.conftest import JsonClient
 from tests.factories import (
@@ -12,6 +13,7 @@ from tests.factories import (
     make_event,
     make_rule,
     make_tokens,
+    make_user_account,
     primary_calendar,
 )
 
@@ -244,6 +246,21 @@ def test_another_applications_account_is_a_422_naming_it(app_creds, account):
     assert stranger.sub in error["description"]
     # ... and with that application's own key it works.
     assert post(other_app, query(stranger)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("scope", "status"),
+    [("read_account create_event", 422), ("read_free_busy", 200), (DEFAULT_SCOPE, 200)],
+)
+def test_a_person_is_queryable_only_when_their_grant_covers_free_busy(app_creds, scope, status):
+    person = make_user_account()
+    make_tokens(app_creds.application, person, scope=scope)
+    response = post(app_creds, query(person))
+    assert response.status_code == status, response.json()
+    if status == 422:
+        [error] = response.json()["errors"]["participants.0.members.0.sub"]
+        assert error["key"] == "errors.not_accessible"
+        assert person.sub in error["description"]
 
 
 @pytest.mark.parametrize("header", [None, "Bearer None", "Bearer wrong"])

@@ -8,7 +8,14 @@ from django.test.utils import CaptureQueriesContext
 
 from scheduling.services.calendars import calendar_create
 from tests.conftest import JsonClient
-from tests.factories import make_account, make_event, make_rule, primary_calendar
+from tests.factories import (
+    make_account,
+    make_event,
+    make_rule,
+    make_tokens,
+    make_user_account,
+    primary_calendar,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -170,7 +177,12 @@ def test_malformed_json_is_a_422(app_creds):
 
 def test_loading_members_takes_constant_queries(post, app_creds):
     def members(count, calendars):
-        accounts = [make_account(app_creds.application) for _ in range(count)]
+        # Half application calendars, half people (whose grants are checked for free/busy).
+        accounts = [make_account(app_creds.application) for _ in range(count // 2)]
+        for _ in range(count - count // 2):
+            person = make_user_account()
+            make_tokens(app_creds.application, person)
+            accounts.append(person)
         for account in accounts:
             primary = primary_calendar(account)
             extra = [
@@ -193,5 +205,5 @@ def test_loading_members_takes_constant_queries(post, app_creds):
         with CaptureQueriesContext(connection) as queries:
             assert post(body).status_code == 200
         counts.append(len(queries))
-    # API key (2: access tokens first) + accounts + calendars + rules + periods + events
-    assert counts[0] == counts[1] <= 7
+    # API key (2: access tokens first) + accounts + grants + calendars + rules + periods + events
+    assert counts[0] == counts[1] <= 8
