@@ -10,7 +10,7 @@ from scheduling.api.calendars import present_calendar
 from scheduling.api.oauth import (
     NO_STORE,
     ClientCredentialsSerializer,
-    LinkingProfileSerializer,
+    TokenBodySerializer,
     authenticate_client,
     token_body,
 )
@@ -134,15 +134,8 @@ class ApplicationCalendarRequestSerializer(ClientCredentialsSerializer):
     )
 
 
-class ApplicationCalendarSerializer(serializers.Serializer):
-    token_type = serializers.CharField()
-    access_token = serializers.CharField()
-    expires_in = serializers.IntegerField()
-    refresh_token = serializers.CharField()
-    scope = serializers.CharField()
+class ApplicationCalendarSerializer(TokenBodySerializer):
     application_calendar_id = serializers.CharField()
-    sub = serializers.CharField()
-    linking_profile = LinkingProfileSerializer()
 
 
 class ApplicationCalendarsView(APIView):

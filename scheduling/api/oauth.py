@@ -23,6 +23,7 @@ from scheduling.models import Application
 from scheduling.pages.authorize import authorize
 from scheduling.selectors.accounts import account_linking_profile
 from scheduling.selectors.credentials import application_for_client_credentials
+from scheduling.services.accounts import LOCAL_PROVIDER
 from scheduling.services.oauth import (
     authorization_code_exchange,
     authorization_revoke,
@@ -91,15 +92,20 @@ class LinkingProfileSerializer(serializers.Serializer):
     profile_name = serializers.CharField()
 
 
-class TokenResponseSerializer(serializers.Serializer):
+class TokenBodySerializer(serializers.Serializer):
+    """The fields of token_body(): every token response has them."""
+
     token_type = serializers.CharField()
     access_token = serializers.CharField()
     expires_in = serializers.IntegerField()
     refresh_token = serializers.CharField()
     scope = serializers.CharField()
-    account_id = serializers.CharField()
     sub = serializers.CharField()
     linking_profile = LinkingProfileSerializer()
+
+
+class TokenResponseSerializer(TokenBodySerializer):
+    account_id = serializers.CharField()
 
 
 class OAuthErrorSerializer(serializers.Serializer):
@@ -125,7 +131,7 @@ def token_body(tokens: IssuedTokens) -> dict:
         "scope": tokens.scope,
         "sub": account.sub,
         "linking_profile": {
-            "provider_name": profile.provider_name if profile else "local",
+            "provider_name": profile.provider_name if profile else LOCAL_PROVIDER,
             "profile_id": profile.profile_id if profile else "",
             "profile_name": profile.profile_name if profile else "",
         },
