@@ -91,18 +91,8 @@ def populate(application, members: int, events: int, rng: random.Random) -> list
         calendar = account.calendars.get()
         Event.objects.bulk_create(
             (
-                Event(
-                    calendar=calendar,
-                    event_uid=f"evt_{events}_{index}_{n}",
-                    summary="Busy",
-                    start=start,
-                    end=end,
-                    ever_start=start,
-                    ever_end=end,
-                    created_at=now,
-                    updated_at=now,
-                )
-                for n, (start, end) in enumerate(busy_events(rng, events, start=START))
+                Event.new(calendar=calendar, start=start, end=end, now=now, summary="Busy")
+                for start, end in busy_events(rng, events, start=START)
             ),
             batch_size=2000,
         )

@@ -6,7 +6,6 @@ import itertools
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from scheduling.ids import new_public_id
 from scheduling.models import (
     Account,
     Application,
@@ -80,21 +79,18 @@ def make_event(
     **fields,
 ) -> Event:
     """An external event, or with `application` and `event_id` one that application manages."""
-    now = now or timezone.now()
-    return Event.objects.create(
+    event = Event.new(
         calendar=calendar,
-        event_uid=new_public_id("evt"),
+        start=start,
+        end=end,
+        now=now or timezone.now(),
         application=application,
         event_id=event_id,
         summary=summary,
-        start=start,
-        end=end,
-        ever_start=start,
-        ever_end=end,
-        created_at=now,
-        updated_at=now,
         **fields,
     )
+    event.save(force_insert=True)
+    return event
 
 
 def make_available_period(account: Account, start: dt.datetime, end: dt.datetime, period_id=None):

@@ -1,6 +1,9 @@
+import datetime as dt
+
 from django.db import models
 from django.db.models import F, Q
 
+from scheduling.ids import new_public_id
 from scheduling.models.applications import Application
 from scheduling.models.calendars import Calendar
 
@@ -15,7 +18,10 @@ class Event(models.Model):
     A managed event belongs to the application that created it through the API (`application`),
     which addresses it by its own `event_id`; to every other application it is an ordinary
     (external) event. External events (synced or otherwise not created through the API) have
-    neither an application nor an event_id.
+    neither an application nor an event_id; a synced event carries its source's id
+    (`external_id`), by which sync finds it again.
+
+    Construct events with `Event.new()`: it sets the public uid, the ever-hull and the timestamps.
     """
 
     class Transparency(models.TextChoices):
@@ -39,6 +45,8 @@ class Event(models.Model):
     )
     # The managing application's id for the event (its upsert key within the calendar).
     event_id = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001 (NULL: no id)
+    # The id the event has in the external calendar it was synced from (sync's upsert key).
+    external_id = models.CharField(max_length=1024, null=True, blank=True)  # noqa: DJ001
     summary = models.CharField(max_length=1024, blank=True, default="")
     description = models.TextField(blank=True, default="")
     start = models.DateTimeField()
@@ -78,6 +86,16 @@ class Event(models.Model):
                 condition=Q(application__isnull=True, event_id__isnull=True)
                 | Q(application__isnull=False, event_id__isnull=False),
             ),
+            models.UniqueConstraint(
+                fields=["calendar", "external_id"],
+                condition=Q(external_id__isnull=False),
+                name="unique_external_id_per_calendar",
+            ),
+            # A synced event belongs to its source, never to an application.
+            models.CheckConstraint(
+                name="external_id_only_on_external_events",
+                condition=Q(external_id__isnull=True) | Q(application__isnull=True),
+            ),
         ]
         indexes = [
             models.Index(fields=["calendar", "start"], name="event_calendar_start"),
@@ -86,3 +104,27 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id or self.event_uid} {self.summary}".strip()
+
+    @classmethod
+    def new(
+        cls,
+        *,
+        calendar: Calendar,
+        start: dt.datetime,
+        end: dt.datetime,
+        now: dt.datetime,
+        **fields,
+    ) -> "Event":
+        """An unsaved event with a fresh public `event_uid`, its ever-hull set to its span and
+        both timestamps set to `now`: the one constructor for services, factories and benches."""
+        return cls(
+            calendar=calendar,
+            event_uid=new_public_id("evt"),
+            start=start,
+            end=end,
+            ever_start=start,
+            ever_end=end,
+            created_at=now,
+            updated_at=now,
+            **fields,
+        )

@@ -1,12 +1,13 @@
-"""Managed events: upsert by (calendar, application, event_id), soft delete, bulk delete.
+"""Events: the API's managed events (upsert by calendar, application and event_id; soft delete;
+bulk delete) and the core write path for everything else (bookings, sync).
 
 A managed event belongs to the application that created it: only that application addresses it by
 event_id, deletes it (by event_id, event_uid or in bulk); to other applications the account has
 authorized it reads as an external event they cannot change.
 
 Every write stamps `updated_at = now` (the `last_modified` readers sync by) and, once committed,
-sends `scheduling.signals.events_changed`. Deletes are soft (`deleted=True`) so that readers with
-`include_deleted` learn about them.
+sends `scheduling.signals.events_changed` with its origin. Deletes are soft (`deleted=True`) so
+that readers with `include_deleted` learn about them.
 """
 
 import datetime as dt
@@ -19,11 +20,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from scheduling.errors import ValidationFailed
-from scheduling.ids import new_public_id
 from scheduling.models import Account, Application, Calendar, Event
 from scheduling.selectors.access import access_calendar
 from scheduling.selectors.calendars import calendars_owned
-from scheduling.signals import events_changed_on_commit
+from scheduling.signals import ChangeOrigin, events_changed_on_commit
 from scheduling.timeformat import TimeValue
 from scheduling.timezones import UTC_TZID, start_of_day
 
@@ -102,24 +102,15 @@ def _event_values(
     }
 
 
-def _event_create(
-    *, calendar: Calendar, application: Application, event_id: str, values: dict, now: dt.datetime
-) -> Event | None:
-    """The new event, or None when a concurrent upsert created it first."""
-    key = {"calendar": calendar, "application": application, "event_id": event_id}
+def _event_create(*, calendar: Calendar, key: dict, values: dict, now: dt.datetime) -> Event | None:
+    """The new event, or None when a concurrent write created it first."""
     try:
         with transaction.atomic():
-            return Event.objects.create(
-                **key,
-                event_uid=new_public_id("evt"),
-                ever_start=values["start"],
-                ever_end=values["end"],
-                created_at=now,
-                updated_at=now,
-                **values,
-            )
+            event = Event.new(calendar=calendar, now=now, **key, **values)
+            event.save(force_insert=True)
+            return event
     except IntegrityError:
-        if not Event.objects.filter(**key).exists():
+        if not Event.objects.filter(calendar=calendar, **key).exists():
             raise
         return None
 
@@ -136,6 +127,97 @@ def _event_apply(event: Event, values: dict, now: dt.datetime) -> bool:
     event.updated_at = now
     event.save()
     return True
+
+
+def _event_key(
+    application: Application | None, event_id: str | None, external_id: str | None
+) -> dict[str, Any]:
+    """How a write finds its event in a calendar: a managing application's event_id, or the id
+    of the external calendar it was synced from."""
+    if (application is None) != (event_id is None) or (event_id is None) == (external_id is None):
+        raise ValueError("give application with event_id, or external_id")
+    if external_id is not None:
+        return {"application": None, "event_id": None, "external_id": external_id}
+    return {"application": application, "event_id": event_id}
+
+
+def _event_put(
+    *, calendar: Calendar, key: dict, values: dict, origin: ChangeOrigin, now: dt.datetime
+) -> Event:
+    """Lock the keyed event, then create or update it; signal a change after commit."""
+    locked = Event.objects.select_for_update().filter(calendar=calendar, **key)
+    event = locked.first()
+    if event is None:
+        created = _event_create(calendar=calendar, key=key, values=values, now=now)
+        if created is not None:
+            _changed(calendar, origin, key["application"], now)
+            return created
+        event = locked.get()  # a concurrent write created it: update that one instead
+    if _event_apply(event, values, now):
+        _changed(calendar, origin, key["application"], now)
+    return event
+
+
+@transaction.atomic
+def calendar_event_write(
+    *,
+    calendar: Calendar,
+    origin: ChangeOrigin,
+    summary: str,
+    start: TimeValue,
+    end: TimeValue,
+    application: Application | None = None,
+    event_id: str | None = None,
+    external_id: str | None = None,
+    tzid: str | None = None,
+    description: str = "",
+    location: dict | None = None,
+    transparency: str = Event.Transparency.OPAQUE,
+    status: str = Event.Status.CONFIRMED,
+    now: dt.datetime | None = None,
+) -> Event:
+    """The core write path for events that are not managed through /v1: events a booking writes
+    for its application (`application` + `event_id`) and events synced from an external calendar
+    (`external_id`). Same rules as `event_upsert` (replace, no-op detection, revive, ever-hull,
+    signal after commit) with the caller's `origin`; the caller has already chosen the calendar
+    (sync writes into read-only provider calendars, which the API may not).
+    """
+    now = now or timezone.now()
+    key = _event_key(application, event_id, external_id)
+    span = event_span_resolve(
+        start=start, end=end, tzid=tzid, default_tzid=calendar.account.default_tzid
+    )
+    values = _event_values(
+        span=span,
+        summary=summary,
+        description=description,
+        location=location,
+        transparency=transparency,
+        status=status,
+    )
+    return _event_put(calendar=calendar, key=key, values=values, origin=origin, now=now)
+
+
+@transaction.atomic
+def calendar_event_delete(
+    *,
+    calendar: Calendar,
+    origin: ChangeOrigin,
+    application: Application | None = None,
+    event_id: str | None = None,
+    external_id: str | None = None,
+    now: dt.datetime | None = None,
+) -> bool:
+    """Soft-delete an event written by `calendar_event_write` (same key). Idempotent: an unknown
+    or already deleted event is no error. Returns whether an event was deleted."""
+    now = now or timezone.now()
+    key = _event_key(application, event_id, external_id)
+    deleted = Event.objects.filter(calendar=calendar, deleted=False, **key).update(
+        deleted=True, updated_at=now
+    )
+    if deleted:
+        _changed(calendar, origin, key["application"], now)
+    return bool(deleted)
 
 
 @transaction.atomic
@@ -173,21 +255,13 @@ def event_upsert(
         transparency=transparency,
         status=status,
     )
-    locked = Event.objects.select_for_update().filter(
-        calendar=calendar, application=application, event_id=event_id
+    return _event_put(
+        calendar=calendar,
+        key=_event_key(application, event_id, None),
+        values=values,
+        origin=ChangeOrigin.api(application.pk),
+        now=now,
     )
-    event = locked.first()
-    if event is None:
-        created = _event_create(
-            calendar=calendar, application=application, event_id=event_id, values=values, now=now
-        )
-        if created is not None:
-            _changed(account, [calendar.calendar_id], now)
-            return created
-        event = locked.get()  # a concurrent upsert created it: update that one instead
-    if _event_apply(event, values, now):
-        _changed(account, [calendar.calendar_id], now)
-    return event
 
 
 @transaction.atomic
@@ -217,12 +291,19 @@ def event_delete(
         lookup = Q(application=application, event_id=event_id)
     else:
         lookup = Q(event_uid=event_uid) & (Q(application__isnull=True) | Q(application=application))
-    deleted = Event.objects.filter(lookup, calendar=calendar, deleted=False).update(
-        deleted=True, updated_at=now
+    target = (
+        Event.objects.select_for_update()
+        .filter(lookup, calendar=calendar, deleted=False)
+        .values_list("pk", "application_id")
+        .first()
     )
-    if deleted:
-        _changed(account, [calendar.calendar_id], now)
-    return bool(deleted)
+    if target is None:
+        return False
+    pk, managing_application_id = target
+    Event.objects.filter(pk=pk).update(deleted=True, updated_at=now)
+    managed_by = application if managing_application_id is not None else None
+    _changed(calendar, ChangeOrigin.api(application.pk), managed_by, now)
+    return True
 
 
 @transaction.atomic
@@ -247,9 +328,26 @@ def events_delete_all(
     affected = list(events.order_by().values_list("calendar__calendar_id", flat=True).distinct())
     deleted = events.update(deleted=True, updated_at=now)
     if deleted:
-        _changed(account, affected, now)
+        events_changed_on_commit(
+            account_id=account.pk,
+            calendar_ids=affected,
+            changed_at=now,
+            origin=ChangeOrigin.api(application.pk),
+            managed_by=application.pk,
+        )
     return deleted
 
 
-def _changed(account: Account, calendar_ids: list[str], now: dt.datetime) -> None:
-    events_changed_on_commit(account_id=account.pk, calendar_ids=calendar_ids, changed_at=now)
+def _changed(
+    calendar: Calendar,
+    origin: ChangeOrigin,
+    managed_by: Application | None,
+    now: dt.datetime,
+) -> None:
+    events_changed_on_commit(
+        account_id=calendar.account_id,
+        calendar_ids=[calendar.calendar_id],
+        changed_at=now,
+        origin=origin,
+        managed_by=managed_by.pk if managed_by is not None else None,
+    )

@@ -6,8 +6,14 @@ import pytest
 from django.db import transaction
 
 from scheduling.models import Calendar, Event
-from scheduling.services.events import event_delete, event_upsert, events_delete_all
-from scheduling.signals import events_changed
+from scheduling.services.events import (
+    calendar_event_delete,
+    calendar_event_write,
+    event_delete,
+    event_upsert,
+    events_delete_all,
+)
+from scheduling.signals import ChangeOrigin, events_changed
 from scheduling.timeformat import TimeValue
 from tests.factories import make_account, make_application, make_event, primary_calendar
 
@@ -59,7 +65,13 @@ def test_events_changed_is_sent_after_commit_only(account, calendar, received):
         assert received == []
 
     assert received == [
-        {"account_id": account.pk, "calendar_ids": [calendar.calendar_id], "changed_at": NOW}
+        {
+            "account_id": account.pk,
+            "calendar_ids": [calendar.calendar_id],
+            "changed_at": NOW,
+            "origin": ChangeOrigin.api(account.application.pk),
+            "managed_by": account.application.pk,
+        }
     ]
 
 
@@ -135,6 +147,8 @@ def test_delete_all_names_the_calendars_that_changed(
             "account_id": account.pk,
             "calendar_ids": sorted([calendar.calendar_id, "cal_b"]),
             "changed_at": NOW,
+            "origin": ChangeOrigin.api(account.application.pk),
+            "managed_by": account.application.pk,
         }
     ]
 
@@ -219,3 +233,107 @@ def test_upsert_for_another_accounts_calendar_is_not_found(account, calendar):
     with pytest.raises(NotFound):
         upsert(other, calendar)
     assert not Event.objects.exists()
+
+
+@pytest.mark.django_db
+def test_deleting_an_external_event_by_uid_reports_it_as_unmanaged(
+    account, calendar, received, django_capture_on_commit_callbacks
+):
+    external = make_event(calendar, T0, T0 + dt.timedelta(hours=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        event_delete(
+            account=account,
+            application=account.application,
+            calendar_id=calendar.calendar_id,
+            event_uid=external.event_uid,
+            now=NOW,
+        )
+
+    assert [(call["origin"], call["managed_by"]) for call in received] == [
+        (ChangeOrigin.api(account.application.pk), None)
+    ]
+
+
+def write(calendar, *, origin, now=NOW, hours=0, **key):
+    return calendar_event_write(
+        calendar=calendar,
+        origin=origin,
+        summary="Synced",
+        start=TimeValue(T0 + dt.timedelta(hours=hours)),
+        end=TimeValue(T0 + dt.timedelta(hours=hours + 1)),
+        now=now,
+        **key,
+    )
+
+
+@pytest.mark.django_db
+def test_synced_events_are_upserted_by_external_id_with_the_sync_origin(
+    calendar, received, django_capture_on_commit_callbacks
+):
+    origin = ChangeOrigin.sync(connection_id="conn-1")
+    later = NOW + dt.timedelta(minutes=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = write(calendar, origin=origin, external_id="google-abc")
+        write(calendar, origin=origin, external_id="google-abc", now=later)  # no change
+        moved = write(calendar, origin=origin, external_id="google-abc", now=later, hours=2)
+
+    assert moved.pk == first.pk
+    assert (moved.application, moved.event_id, moved.external_id) == (None, None, "google-abc")
+    assert (moved.ever_start, moved.ever_end) == (T0, T0 + dt.timedelta(hours=3))
+    assert [(c["origin"], c["managed_by"], c["changed_at"]) for c in received] == [
+        (origin, None, NOW),
+        (origin, None, later),
+    ]
+
+
+@pytest.mark.django_db
+def test_a_booking_writes_its_applications_managed_event(
+    account, calendar, received, django_capture_on_commit_callbacks
+):
+    application = account.application
+    origin = ChangeOrigin.booking(application_id=application.pk, booking_id="bk-1")
+    with django_capture_on_commit_callbacks(execute=True):
+        event = write(calendar, origin=origin, application=application, event_id="interview")
+        upsert(account, calendar, event_id="interview", summary="Renamed")  # the same event
+
+    assert Event.objects.get().pk == event.pk
+    assert [(c["origin"], c["managed_by"]) for c in received] == [
+        (origin, application.pk),
+        (ChangeOrigin.api(application.pk), application.pk),
+    ]
+
+
+@pytest.mark.django_db
+def test_calendar_event_delete_soft_deletes_by_the_same_key_once(
+    calendar, received, django_capture_on_commit_callbacks
+):
+    origin = ChangeOrigin.sync(connection_id="conn-1")
+    write(calendar, origin=origin, external_id="x-1")
+    with django_capture_on_commit_callbacks(execute=True):
+        results = [
+            calendar_event_delete(calendar=calendar, origin=origin, external_id="x-1", now=NOW)
+            for _ in range(2)
+        ]
+
+    assert results == [True, False]
+    assert Event.objects.get().deleted
+    assert len(received) == 1
+
+
+@pytest.mark.django_db
+def test_the_write_path_needs_exactly_one_key(calendar):
+    origin = ChangeOrigin.sync(connection_id="conn-1")
+    with pytest.raises(ValueError, match="external_id"):
+        write(calendar, origin=origin)
+    with pytest.raises(ValueError, match="external_id"):
+        write(calendar, origin=origin, external_id="x", event_id="y")
+
+
+@pytest.mark.django_db
+def test_event_new_sets_uid_hull_and_timestamps(calendar):
+    event = Event.new(calendar=calendar, start=T0, end=T0 + dt.timedelta(hours=1), now=NOW)
+
+    assert event.event_uid.startswith("evt_")
+    assert (event.ever_start, event.ever_end) == (event.start, event.end)
+    assert (event.created_at, event.updated_at) == (NOW, NOW)
+    assert event.pk is None
