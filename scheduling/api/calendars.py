@@ -23,6 +23,9 @@ def present_calendar(calendar: Calendar) -> dict:
         "calendar_readonly": calendar.readonly,
         "calendar_deleted": calendar.deleted,
         "calendar_primary": calendar.primary,
+        # Hosted calendars offer neither integrated conferencing nor attachments.
+        "calendar_integrated_conferencing_available": False,
+        "calendar_attachments_available": False,
         "permission_level": "read_only" if calendar.readonly else "unrestricted",
     }
 
@@ -36,6 +39,8 @@ class CalendarSerializer(serializers.Serializer):
     calendar_readonly = serializers.BooleanField()
     calendar_deleted = serializers.BooleanField()
     calendar_primary = serializers.BooleanField()
+    calendar_integrated_conferencing_available = serializers.BooleanField()
+    calendar_attachments_available = serializers.BooleanField()
     permission_level = serializers.ChoiceField(choices=["unrestricted", "read_only"])
 
 
@@ -50,11 +55,17 @@ class CalendarsView(APIView):
 
     @extend_schema(
         operation_id="calendars_list",
-        responses=inline_serializer("CalendarList", {"calendars": CalendarSerializer(many=True)}),
+        responses=inline_serializer(
+            "CalendarList",
+            {"sub": serializers.CharField(), "calendars": CalendarSerializer(many=True)},
+        ),
     )
     def get(self, request):
-        calendars = calendars_for_account(account=request.user.account)
-        return Response({"calendars": [present_calendar(c) for c in calendars]})
+        account = request.user.account
+        calendars = calendars_for_account(account=account)
+        return Response(
+            {"sub": account.sub, "calendars": [present_calendar(c) for c in calendars]}
+        )
 
     @extend_schema(
         operation_id="calendars_create",

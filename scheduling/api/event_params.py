@@ -81,7 +81,7 @@ class EventDeleteSerializer(serializers.Serializer):
 
 class EventsDeleteAllSerializer(serializers.Serializer):
     """`delete_all=true`, or `calendar_ids[]` (query string, as pycronofy sends) / `calendar_ids`
-    (JSON body, as the ruby client sends). When both are given, calendar_ids restricts."""
+    (JSON body, as the ruby client sends); exactly one of the two, as Cronofy documents."""
 
     delete_all = QueryBooleanField(required=False, default=False)
     calendar_ids = serializers.ListField(
@@ -92,6 +92,11 @@ class EventsDeleteAllSerializer(serializers.Serializer):
         if not attrs["delete_all"] and "calendar_ids" not in attrs:
             raise serializers.ValidationError(
                 {"delete_all": "Give delete_all=true or calendar_ids[]."}, code="required"
+            )
+        if attrs["delete_all"] and "calendar_ids" in attrs:
+            raise serializers.ValidationError(
+                {"calendar_ids": "Give delete_all=true or calendar_ids[], not both."},
+                code="invalid",
             )
         return attrs
 

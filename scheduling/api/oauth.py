@@ -23,7 +23,7 @@ from scheduling.models import Application
 from scheduling.pages.authorize import authorize
 from scheduling.selectors.accounts import account_linking_profile
 from scheduling.selectors.credentials import application_for_client_credentials
-from scheduling.services.accounts import LOCAL_PROVIDER
+from scheduling.services.accounts import HOSTED_PROVIDER
 from scheduling.services.oauth import (
     authorization_code_exchange,
     authorization_revoke,
@@ -131,7 +131,7 @@ def token_body(tokens: IssuedTokens) -> dict:
         "scope": tokens.scope,
         "sub": account.sub,
         "linking_profile": {
-            "provider_name": profile.provider_name if profile else LOCAL_PROVIDER,
+            "provider_name": profile.provider_name if profile else HOSTED_PROVIDER,
             "profile_id": profile.profile_id if profile else "",
             "profile_name": profile.profile_name if profile else "",
         },

@@ -63,11 +63,12 @@ class Account(TimestampedModel):
 
 
 class Profile(TimestampedModel):
-    """A connection of an account to a calendar provider. `local`: calendars kept here."""
+    """A connection of an account to a calendar provider. `cronofy`: calendars kept here (the
+    name Cronofy gives the calendars it hosts)."""
 
     profile_id = models.CharField(max_length=40, unique=True)
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="profiles")
-    provider_name = models.CharField(max_length=32, default="local")
+    provider_name = models.CharField(max_length=32, default="cronofy")
     profile_name = models.CharField(max_length=200)
     connected = models.BooleanField(default=True)
 

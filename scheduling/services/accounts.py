@@ -7,7 +7,9 @@ from scheduling.ids import new_calendar_id, new_public_id
 from scheduling.models import Account, Application, Calendar, Profile
 from scheduling.services.checks import tzid_check
 
-LOCAL_PROVIDER = "local"
+# Cronofy documents "cronofy" as the provider of the calendars it hosts itself (application
+# calendars); every calendar this platform keeps locally reports it, so clients recognise them.
+HOSTED_PROVIDER = "cronofy"
 
 
 @transaction.atomic
@@ -38,7 +40,7 @@ def account_create(
     profile = Profile.objects.create(
         profile_id=profile_id,
         account=account,
-        provider_name=LOCAL_PROVIDER,
+        provider_name=HOSTED_PROVIDER,
         profile_name=profile_id.removeprefix("pro_"),
     )
     Calendar.objects.create(

@@ -47,7 +47,7 @@ def test_pycronofy_account_userinfo_and_profiles(cronofy, app_creds):
     profile = account.profiles.get()
     assert client.list_profiles() == [
         {
-            "provider_name": "local",
+            "provider_name": "cronofy",
             "profile_id": profile.profile_id,
             "profile_name": profile.profile_name,
             "profile_connected": True,
@@ -76,8 +76,8 @@ def test_userinfo_shape(app_creds):
             "authorization": {"scope": "read_account read_events", "status": "active"},
             "profiles": [
                 {
-                    "provider_name": "local",
-                    "provider_service": "local",
+                    "provider_name": "cronofy",
+                    "provider_service": "cronofy",
                     "profile_id": profile.profile_id,
                     "profile_name": profile.profile_name,
                     "profile_connected": True,
@@ -135,11 +135,11 @@ def test_profiles_list(api, account):
     response = api.call("GET", "/v1/profiles")
 
     assert response.status_code == 200
-    local = account.profiles.get(provider_name="local")
+    local = account.profiles.get(provider_name="cronofy")
     assert response.json() == {
         "profiles": [
             {
-                "provider_name": "local",
+                "provider_name": "cronofy",
                 "profile_id": local.profile_id,
                 "profile_name": local.profile_name,
                 "profile_connected": True,

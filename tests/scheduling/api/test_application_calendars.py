@@ -79,7 +79,7 @@ def test_response_has_the_documented_shape(app_creds):
         "application_calendar_id": "room-42",
         "sub": account.sub,
         "linking_profile": {
-            "provider_name": "local",
+            "provider_name": "cronofy",
             "profile_id": profile.profile_id,
             "profile_name": profile.profile_name,
         },

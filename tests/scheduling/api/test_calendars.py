@@ -38,9 +38,10 @@ def test_list_calendars_shape(api, account, profile):
 
     assert response.status_code == 200
     assert response.json() == {
+        "sub": account.sub,
         "calendars": [
             {
-                "provider_name": "local",
+                "provider_name": "cronofy",
                 "profile_id": profile.profile_id,
                 "profile_name": profile.profile_name,
                 "calendar_id": calendar.calendar_id,
@@ -48,9 +49,11 @@ def test_list_calendars_shape(api, account, profile):
                 "calendar_readonly": False,
                 "calendar_deleted": False,
                 "calendar_primary": True,
+                "calendar_integrated_conferencing_available": False,
+                "calendar_attachments_available": False,
                 "permission_level": "unrestricted",
             }
-        ]
+        ],
     }
 
 
@@ -100,7 +103,7 @@ def test_create_calendar(api, account, profile):
     assert calendar.calendar_id.startswith("cal_")
     assert response.json() == {
         "calendar": {
-            "provider_name": "local",
+            "provider_name": "cronofy",
             "profile_id": profile.profile_id,
             "profile_name": profile.profile_name,
             "calendar_id": calendar.calendar_id,
@@ -108,6 +111,8 @@ def test_create_calendar(api, account, profile):
             "calendar_readonly": False,
             "calendar_deleted": False,
             "calendar_primary": False,
+            "calendar_integrated_conferencing_available": False,
+            "calendar_attachments_available": False,
             "permission_level": "unrestricted",
         }
     }

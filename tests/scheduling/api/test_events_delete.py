@@ -194,3 +194,24 @@ def test_delete_all_without_delete_all_or_calendar_ids_is_422(api, spread, query
     assert response.status_code == 422
     assert response.json()["errors"]["delete_all"][0]["key"] == "errors.required"
     assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("query", "body"),
+    [
+        ("?delete_all=true&calendar_ids[]=CAL", {}),
+        ("", {"delete_all": True, "calendar_ids": ["CAL"]}),
+    ],
+)
+def test_delete_all_with_both_delete_all_and_calendar_ids_is_422(
+    api, spread, calendar, query, body
+):
+    before = snapshot()
+    query = query.replace("CAL", calendar.calendar_id)
+    body = {k: [calendar.calendar_id] if k == "calendar_ids" else v for k, v in body.items()}
+
+    response = api.call("DELETE", f"/v1/events{query}", body)
+
+    assert response.status_code == 422
+    assert response.json()["errors"]["calendar_ids"][0]["key"] == "errors.invalid"
+    assert snapshot() == before

@@ -99,7 +99,7 @@ def test_code_exchange_returns_documented_token_response(app_creds, user, issue_
         "account_id": account.sub,
         "sub": account.sub,
         "linking_profile": {
-            "provider_name": "local",
+            "provider_name": "cronofy",
             "profile_id": profile.profile_id,
             "profile_name": profile.profile_name,
         },
