@@ -1,7 +1,10 @@
 """Accounts (people, application calendars, resources) with their local profile and calendar."""
 
+import datetime as dt
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils import timezone
 
 from scheduling.ids import new_calendar_id, new_public_id
 from scheduling.models import Account, Application, Calendar, Profile
@@ -21,9 +24,12 @@ def account_create(
     default_tzid: str = "Etc/UTC",
     application_calendar_id: str = "",
     calendar_name: str | None = None,
+    now: dt.datetime | None = None,
 ) -> Account:
     """Create an account with one local profile holding one primary calendar."""
     tzid_check(default_tzid)
+    now = now or timezone.now()
+    stamps = {"created_at": now, "updated_at": now}
     account = Account.objects.create(
         sub=new_public_id(Account.SUB_PREFIXES[Account.Kind(kind)]),
         kind=kind,
@@ -33,6 +39,7 @@ def account_create(
         email=email,
         default_tzid=default_tzid,
         application_calendar_id=application_calendar_id,
+        **stamps,
     )
     profile_id = new_public_id("pro", 10)
     profile = Profile.objects.create(
@@ -40,6 +47,7 @@ def account_create(
         account=account,
         provider_name=LOCAL_PROVIDER,
         profile_name=profile_id.removeprefix("pro_"),
+        **stamps,
     )
     Calendar.objects.create(
         calendar_id=new_calendar_id(profile_id),
@@ -47,12 +55,18 @@ def account_create(
         profile=profile,
         name=calendar_name or name or "Calendar",
         primary=True,
+        **stamps,
     )
     return account
 
 
 def resource_create(
-    *, application: Application, name: str, email: str = "", default_tzid: str = "Etc/UTC"
+    *,
+    application: Application,
+    name: str,
+    email: str = "",
+    default_tzid: str = "Etc/UTC",
+    now: dt.datetime | None = None,
 ) -> Account:
     """A room or a piece of equipment that the application schedules."""
     return account_create(
@@ -61,10 +75,13 @@ def resource_create(
         name=name,
         email=email,
         default_tzid=default_tzid,
+        now=now,
     )
 
 
-def user_account_ensure(*, user: AbstractBaseUser, default_tzid: str = "Etc/UTC") -> Account:
+def user_account_ensure(
+    *, user: AbstractBaseUser, default_tzid: str = "Etc/UTC", now: dt.datetime | None = None
+) -> Account:
     """The person's account, created on first use (one per signed-in user)."""
     existing = Account.objects.filter(user=user).first()
     if existing is not None:
@@ -75,4 +92,5 @@ def user_account_ensure(*, user: AbstractBaseUser, default_tzid: str = "Etc/UTC"
         name=user.get_full_name() or user.get_username(),
         email=getattr(user, "email", "") or "",
         default_tzid=default_tzid,
+        now=now,
     )
