@@ -57,3 +57,32 @@ def application_signing_secrets(*, application: Application) -> list[str]:
     """Every active client secret in the clear, oldest first: callbacks are signed with each."""
     secrets = application.secrets.filter(revoked_at__isnull=True).order_by("created_at", "id")
     return [credentials.decrypt(secret.secret_encrypted) for secret in secrets]
+
+
+@dataclass(frozen=True)
+class SecretsReencrypted:
+    reencrypted: int  # moved onto the current key
+    current: int  # already under the current key
+
+
+@transaction.atomic
+def application_secrets_reencrypt(*, now: dt.datetime | None = None) -> SecretsReencrypted:
+    """Re-encrypt every stored client secret (revoked ones too) with the current key.
+
+    Run after moving the old key into SECRET_ENCRYPTION_KEY_FALLBACKS; afterwards the fallback
+    can go. All or nothing: a secret that no configured key decrypts raises UnknownEncryptionKey
+    and rolls back every change. Rows already under the current key are left alone, so a second
+    run changes nothing.
+    """
+    now = now or timezone.now()
+    stored = ApplicationSecret.objects.select_for_update().order_by("id")
+    moved = kept = 0
+    for pk, value in stored.values_list("pk", "secret_encrypted"):
+        if credentials.encrypted_with_current_key(value):
+            kept += 1
+            continue
+        ApplicationSecret.objects.filter(pk=pk).update(
+            secret_encrypted=credentials.reencrypt(value), updated_at=now
+        )
+        moved += 1
+    return SecretsReencrypted(reencrypted=moved, current=kept)
