@@ -4,8 +4,8 @@ import pytest
 
 from scheduling.models import Event
 from scheduling.scopes import DEFAULT_SCOPE
+from tests.api_client import JsonClient
 from tests.api_helpers import at, period, z
-from tests.conftest import JsonClient
 from tests.factories import (
     make_account,
     make_application,

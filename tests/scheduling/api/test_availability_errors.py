@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from scheduling.services.calendars import calendar_create
-from tests.conftest import JsonClient
+from tests.api_client import JsonClient
 from tests.factories import (
     make_account,
     make_event,
