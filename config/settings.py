@@ -29,6 +29,11 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "insecure-development-key-only-used-with-debug"  # noqa: S105
 
+# Client secrets are stored encrypted (callbacks are signed with them): the current key encrypts,
+# it and the fallbacks decrypt, so the key can rotate (README, "Rotating the encryption key").
+SECRET_ENCRYPTION_KEY = os.environ.get("SECRET_ENCRYPTION_KEY", "") or SECRET_KEY
+SECRET_ENCRYPTION_KEY_FALLBACKS = env_list("SECRET_ENCRYPTION_KEY_FALLBACKS", "")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 # Base of absolute links the platform hands out (pages, callbacks). Empty: taken from the request.

@@ -1,8 +1,13 @@
-"""Times for API tests: a Monday well in the future, so that `now` never clips a query."""
+"""Times for API tests: the Monday after the tests' frozen `now` (tests.clock), so that `now`
+never clips a query on DAY and default read windows still reach it."""
 
 import datetime as dt
 
-DAY = dt.datetime(2031, 3, 3, tzinfo=dt.UTC)
+from tests.clock import FROZEN_NOW
+
+DAY = dt.datetime.combine(
+    FROZEN_NOW.date() + dt.timedelta(days=7 - FROZEN_NOW.weekday()), dt.time(), tzinfo=dt.UTC
+)
 
 
 def at(hour: float, day: dt.datetime = DAY) -> dt.datetime:

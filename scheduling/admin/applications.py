@@ -8,6 +8,7 @@ Afterwards the admin shows only its prefix.
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from scheduling.admin.base import ReadOnlyInline, ReadOnlyModelAdmin, shown_prefix
 from scheduling.models import Application, ApplicationSecret
@@ -66,9 +67,14 @@ class ApplicationAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj: Application, form, change: bool) -> None:
+        # Timestamps are not auto_now: the form's save is stamped here, like a service's write.
+        now = timezone.now()
+        obj.updated_at = now
+        if not change:
+            obj.created_at = now
         super().save_model(request, obj, form, change)
         if not change:
-            _hand_over(request, obj, application_secret_add(application=obj))
+            _hand_over(request, obj, application_secret_add(application=obj, now=now))
 
     @admin.action(
         description="Add a new client secret", permissions=["change"], location=BOTH_LOCATIONS

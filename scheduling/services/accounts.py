@@ -1,7 +1,10 @@
 """Accounts (people, application calendars, resources) with their local profile and calendar."""
 
+import datetime as dt
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils import timezone
 
 from scheduling.ids import new_calendar_id, new_public_id
 from scheduling.models import Account, Application, Calendar, Profile
@@ -23,9 +26,12 @@ def account_create(
     default_tzid: str = "Etc/UTC",
     application_calendar_id: str = "",
     calendar_name: str | None = None,
+    now: dt.datetime | None = None,
 ) -> Account:
     """Create an account with one local profile holding one primary calendar."""
     tzid_check(default_tzid)
+    now = now or timezone.now()
+    stamps = {"created_at": now, "updated_at": now}
     account = Account.objects.create(
         sub=new_public_id(Account.SUB_PREFIXES[Account.Kind(kind)]),
         kind=kind,
@@ -35,6 +41,7 @@ def account_create(
         email=email,
         default_tzid=default_tzid,
         application_calendar_id=application_calendar_id,
+        **stamps,
     )
     profile_id = new_public_id("pro", 10)
     profile = Profile.objects.create(
@@ -42,6 +49,7 @@ def account_create(
         account=account,
         provider_name=HOSTED_PROVIDER,
         profile_name=profile_id.removeprefix("pro_"),
+        **stamps,
     )
     Calendar.objects.create(
         calendar_id=new_calendar_id(profile_id),
@@ -49,12 +57,18 @@ def account_create(
         profile=profile,
         name=calendar_name or name or "Calendar",
         primary=True,
+        **stamps,
     )
     return account
 
 
 def resource_create(
-    *, application: Application, name: str, email: str = "", default_tzid: str = "Etc/UTC"
+    *,
+    application: Application,
+    name: str,
+    email: str = "",
+    default_tzid: str = "Etc/UTC",
+    now: dt.datetime | None = None,
 ) -> Account:
     """A room or a piece of equipment that the application schedules."""
     return account_create(
@@ -63,10 +77,13 @@ def resource_create(
         name=name,
         email=email,
         default_tzid=default_tzid,
+        now=now,
     )
 
 
-def user_account_ensure(*, user: AbstractBaseUser, default_tzid: str = "Etc/UTC") -> Account:
+def user_account_ensure(
+    *, user: AbstractBaseUser, default_tzid: str = "Etc/UTC", now: dt.datetime | None = None
+) -> Account:
     """The person's account, created on first use (one per signed-in user)."""
     existing = Account.objects.filter(user=user).first()
     if existing is not None:
@@ -77,4 +94,5 @@ def user_account_ensure(*, user: AbstractBaseUser, default_tzid: str = "Etc/UTC"
         name=user.get_full_name() or user.get_username(),
         email=getattr(user, "email", "") or "",
         default_tzid=default_tzid,
+        now=now,
     )

@@ -4,6 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from scheduling.models import Account, Application
 from scheduling.scopes import READ_WRITE
@@ -26,7 +27,7 @@ def _find(application: Application, application_calendar_id: str) -> Account | N
     ).first()
 
 
-def _ensure(application: Application, application_calendar_id: str) -> Account:
+def _ensure(application: Application, application_calendar_id: str, now: dt.datetime) -> Account:
     """The application calendar with this id, created on first use.
 
     Two first calls may race past the lookup; the unique constraint lets one insert win and the
@@ -42,6 +43,7 @@ def _ensure(application: Application, application_calendar_id: str) -> Account:
                 application=application,
                 application_calendar_id=application_calendar_id,
                 name=application_calendar_id,
+                now=now,
             )
     except IntegrityError:
         winner = _find(application, application_calendar_id)
@@ -60,6 +62,7 @@ def application_calendar_upsert(
     account. The grant has the `read_write` scope (and is renewed if it had been revoked).
     """
     client_id_check(application_calendar_id, field="application_calendar_id")
-    account = _ensure(application, application_calendar_id)
-    grant = grant_upsert(application=application, account=account, scope=READ_WRITE)
+    now = now or timezone.now()
+    account = _ensure(application, application_calendar_id, now)
+    grant = grant_upsert(application=application, account=account, scope=READ_WRITE, now=now)
     return ApplicationCalendarAuthorization(account, tokens_issue(grant=grant, now=now))

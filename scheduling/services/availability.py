@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from scheduling.errors import ValidationFailed
 from scheduling.models import Account, AvailabilityRule, AvailablePeriod
@@ -74,16 +75,23 @@ def _check_weekly_periods(weekly_periods: Sequence[WeeklyPeriod]) -> None:
 
 @transaction.atomic
 def available_period_upsert(
-    *, account: Account, available_period_id: str, start: dt.datetime, end: dt.datetime
+    *,
+    account: Account,
+    available_period_id: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    now: dt.datetime | None = None,
 ) -> AvailablePeriod:
     """Create the account's period with this id, or move the existing one to [start, end)."""
     client_id_check(available_period_id, field="available_period_id")
     if end <= start:
         raise ValidationFailed.one("end", "invalid", "must be after start")
+    now = now or timezone.now()
     period, _ = AvailablePeriod.objects.update_or_create(
         account=account,
         available_period_id=available_period_id,
-        defaults={"start": start, "end": end},
+        defaults={"start": start, "end": end, "updated_at": now},
+        create_defaults={"start": start, "end": end, "created_at": now, "updated_at": now},
     )
     return period
 
@@ -124,6 +132,7 @@ def availability_rule_upsert(
     tzid: str,
     weekly_periods: Sequence[WeeklyPeriod],
     calendar_ids: Sequence[str] = (),
+    now: dt.datetime | None = None,
 ) -> AvailabilityRule:
     """Create or replace the account's rule with this id.
 
@@ -133,14 +142,17 @@ def availability_rule_upsert(
     client_id_check(availability_rule_id, field="availability_rule_id")
     tzid_check(tzid)
     _check_weekly_periods(weekly_periods)
+    now = now or timezone.now()
+    values = {
+        "tzid": tzid,
+        "calendar_ids": _checked_calendar_ids(account=account, calendar_ids=calendar_ids),
+        "weekly_periods": [period.as_json() for period in weekly_periods],
+    }
     rule, _ = AvailabilityRule.objects.update_or_create(
         account=account,
         availability_rule_id=availability_rule_id,
-        defaults={
-            "tzid": tzid,
-            "calendar_ids": _checked_calendar_ids(account=account, calendar_ids=calendar_ids),
-            "weekly_periods": [period.as_json() for period in weekly_periods],
-        },
+        defaults={**values, "updated_at": now},
+        create_defaults={**values, "created_at": now, "updated_at": now},
     )
     return rule
 

@@ -1,8 +1,10 @@
 """Calendars an integrator creates in an account's profile."""
 
+import datetime as dt
 import re
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from scheduling.errors import ValidationFailed
 from scheduling.ids import new_calendar_id
@@ -32,15 +34,17 @@ def _check_color(color: str) -> str:
 
 
 @transaction.atomic
-def calendar_create(*, account: Account, profile_id: str, name: str, color: str = "") -> Calendar:
+def calendar_create(
+    *, account: Account, profile_id: str, name: str, color: str = "", now: dt.datetime | None = None
+) -> Calendar:
     """Create a writable calendar in one of the account's profiles.
 
     A profile of another account is reported exactly like a missing one. A live calendar with the
     same name in the profile is a 422 with the key `errors.duplicate_calendar_name`, which
     pycronofy's create_calendar looks for. The database's conditional unique constraint is the
     only duplicate check, so two concurrent requests for one name cannot both succeed.
-    (Calendar timestamps are set by the model, so this service takes no `now`.)
     """
+    now = now or timezone.now()
     name = _check_name(name)
     color = _check_color(color)
     profile = Profile.objects.filter(account=account, profile_id=profile_id).first()
@@ -54,6 +58,8 @@ def calendar_create(*, account: Account, profile_id: str, name: str, color: str 
                 profile=profile,
                 name=name,
                 color=color,
+                created_at=now,
+                updated_at=now,
             )
     except IntegrityError:
         if not Calendar.objects.filter(profile=profile, name=name, deleted=False).exists():

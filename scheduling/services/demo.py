@@ -86,18 +86,22 @@ def _user(username: str, *, superuser: bool, reset_password: bool) -> tuple[obje
 def _application_with_new_secret(now: dt.datetime) -> tuple[Application, str]:
     application = Application.objects.filter(name=DEMO_APPLICATION_NAME).order_by("id").first()
     if application is None:
-        created = application_create(name=DEMO_APPLICATION_NAME, redirect_uris=[DEMO_REDIRECT_URI])
+        created = application_create(
+            name=DEMO_APPLICATION_NAME, redirect_uris=[DEMO_REDIRECT_URI], now=now
+        )
         return created.application, created.client_secret
     for old in application.secrets.filter(revoked_at__isnull=True):
         application_secret_revoke(secret=old, now=now)
-    return application, application_secret_add(application=application)
+    return application, application_secret_add(application=application, now=now)
 
 
-def _resource(application: Application, name: str, tzid: str) -> Account:
+def _resource(application: Application, name: str, tzid: str, now: dt.datetime) -> Account:
     existing = Account.objects.filter(
         application=application, kind=Account.Kind.RESOURCE, name=name
     ).first()
-    return existing or resource_create(application=application, name=name, default_tzid=tzid)
+    return existing or resource_create(
+        application=application, name=name, default_tzid=tzid, now=now
+    )
 
 
 def _next_monday(now: dt.datetime, tzid: str) -> dt.date:
@@ -120,6 +124,7 @@ def _fill(account: Account, application: Application, now: dt.datetime) -> None:
         tzid=tzid,
         weekly_periods=[WeeklyPeriod(day, "09:00", "17:00") for day in WORKDAYS],
         calendar_ids=[calendar.calendar_id],
+        now=now,
     )
     monday = _next_monday(now, tzid)
     meetings = (
@@ -157,20 +162,22 @@ def demo_seed(*, reset_admin_password: bool = False, now: dt.datetime | None = N
         account = authorized.account
         if account.default_tzid != tzid:
             account.default_tzid = tzid
+            account.updated_at = now
             account.save(update_fields=["default_tzid", "updated_at"])
         accounts.append((account, authorized.tokens.access_token))
 
     demo_user, _ = _user(DEMO_USERNAME, superuser=False, reset_password=False)
-    person = user_account_ensure(user=demo_user, default_tzid="Europe/Berlin")
+    person = user_account_ensure(user=demo_user, default_tzid="Europe/Berlin", now=now)
     if not person.name:
         person.name = "Ada Demo"
+        person.updated_at = now
         person.save(update_fields=["name", "updated_at"])
-    grant = grant_upsert(application=application, account=person, scope=READ_WRITE)
+    grant = grant_upsert(application=application, account=person, scope=READ_WRITE, now=now)
     accounts.append((person, tokens_issue(grant=grant, now=now).access_token))
 
     for name, tzid in RESOURCES:
-        resource = _resource(application, name, tzid)
-        grant = grant_upsert(application=application, account=resource, scope=READ_WRITE)
+        resource = _resource(application, name, tzid, now)
+        grant = grant_upsert(application=application, account=resource, scope=READ_WRITE, now=now)
         accounts.append((resource, tokens_issue(grant=grant, now=now).access_token))
 
     for account, _ in accounts:

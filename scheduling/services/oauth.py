@@ -74,8 +74,8 @@ def authorization_code_create(
 ) -> str:
     """The person allowed the application: grant it `scope` and return a one-time code."""
     now = now or timezone.now()
-    account = user_account_ensure(user=user)
-    grant_upsert(application=application, account=account, scope=scope)
+    account = user_account_ensure(user=user, now=now)
+    grant_upsert(application=application, account=account, scope=scope, now=now)
     raw = credentials.new_token()
     AuthorizationCode.objects.create(
         application=application,
@@ -84,6 +84,8 @@ def authorization_code_create(
         redirect_uri=redirect_uri,
         scope=scope,
         expires_at=now + dt.timedelta(seconds=settings.AUTHORIZATION_CODE_LIFETIME_SECONDS),
+        created_at=now,
+        updated_at=now,
     )
     return raw
 

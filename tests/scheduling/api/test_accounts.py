@@ -5,7 +5,7 @@ import pytest
 from scheduling.ids import new_calendar_id, new_public_id
 from scheduling.models import Calendar, Profile
 from scheduling.services.accounts import user_account_ensure
-from tests.conftest import JsonClient
+from tests.api_client import JsonClient
 from tests.factories import make_account, make_tokens, make_user, primary_calendar
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from pycronofy.exceptions import PyCronofyRequestError
 from scheduling.models import AccessToken, Account, Calendar, Profile
 from scheduling.services import application_calendars
 from scheduling.services.application_calendars import application_calendar_upsert
-from tests.conftest import JsonClient
+from tests.api_client import JsonClient
 from tests.factories import make_application, make_tokens
 
 pytestmark = pytest.mark.django_db

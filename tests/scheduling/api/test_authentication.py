@@ -76,7 +76,7 @@ def test_tokens_are_stored_hashed(tokens):
 def test_token_of_one_account_reads_only_that_account(app_creds, account):
     other = make_account(app_creds.application, name="Room B")
     other_tokens = make_tokens(app_creds.application, other)
-    from tests.conftest import JsonClient
+    from tests.api_client import JsonClient
 
     response = JsonClient(other_tokens.access_token).call("GET", "/v1/account")
     assert response.json()["account"]["account_id"] == other.sub != account.sub

@@ -4,8 +4,8 @@ import pytest
 
 from scheduling.models import Event
 from scheduling.scopes import DEFAULT_SCOPE
+from tests.api_client import JsonClient
 from tests.api_helpers import at, period, z
-from tests.conftest import JsonClient
 from tests.factories import (
     make_account,
     make_application,
@@ -179,16 +179,21 @@ def test_all_day_event_blocks_the_local_day(app_creds, api, account):
     response = api.call(
         "POST",
         f"/v1/calendars/{calendar_id}/events",
-        {"event_id": "holiday", "summary": "Holiday", "start": "2031-03-04", "end": "2031-03-05"},
+        {
+            "event_id": "holiday",
+            "summary": "Holiday",
+            "start": at(24).date().isoformat(),
+            "end": at(48).date().isoformat(),
+        },
     )
     assert response.status_code == 202
     body = query(account)
-    body["query_periods"] = [{"start": "2031-03-04T00:00:00Z", "end": "2031-03-05T12:00:00Z"}]
+    body["query_periods"] = [{"start": z(at(24)), "end": z(at(60))}]
     periods = post(app_creds, body).json()["available_periods"]
-    # New York is UTC-5: the local day is 05:00Z on the 4th to 05:00Z on the 5th.
+    # New York is UTC-5 in early March: the local Tuesday is 05:00Z Tuesday to 05:00Z Wednesday.
     assert [(p["start"], p["end"]) for p in periods] == [
-        ("2031-03-04T00:00:00Z", "2031-03-04T05:00:00Z"),
-        ("2031-03-05T05:00:00Z", "2031-03-05T12:00:00Z"),
+        (z(at(24)), z(at(29))),
+        (z(at(53)), z(at(60))),
     ]
 
 

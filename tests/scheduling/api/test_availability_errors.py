@@ -7,7 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from scheduling.services.calendars import calendar_create
-from tests.conftest import JsonClient
+from tests.api_client import JsonClient
+from tests.api_helpers import at, z
 from tests.factories import (
     make_account,
     make_event,
@@ -19,8 +20,8 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-START = "2031-03-03T09:00:00Z"
-END = "2031-03-03T17:00:00Z"
+START = z(at(9))
+END = z(at(17))
 
 
 def valid_body(subs) -> dict:
@@ -69,12 +70,14 @@ def test_the_valid_body_is_accepted(post, account):
             "errors.invalid",
         ),
         (
-            lambda b: b.update(query_periods=[{"start": "2031-03-03T09:00:00", "end": END}]),
+            lambda b: b.update(query_periods=[{"start": START.removesuffix("Z"), "end": END}]),
             "query_periods.0.start",
             "errors.invalid",
         ),
         (
-            lambda b: b.update(query_periods=[{"start": START, "end": "2031-05-03T09:00:00Z"}]),
+            lambda b: b.update(
+                query_periods=[{"start": START, "end": z(at(9) + dt.timedelta(days=61))}]
+            ),
             "query_periods",
             "errors.invalid",
         ),
@@ -192,8 +195,7 @@ def test_loading_members_takes_constant_queries(post, app_creds):
                 for n in range(calendars - 1)
             ]
             for calendar in [primary, *extra]:
-                start = dt.datetime(2031, 3, 3, 10, tzinfo=dt.UTC)
-                make_event(calendar, start, start + dt.timedelta(hours=1))
+                make_event(calendar, at(10), at(11))
             make_rule(account)
         return accounts
 

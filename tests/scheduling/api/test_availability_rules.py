@@ -3,7 +3,7 @@ from pycronofy.exceptions import PyCronofyRequestError
 
 from scheduling.models import AvailabilityRule
 from scheduling.services.accounts import account_create
-from tests.conftest import JsonClient
+from tests.api_client import JsonClient
 from tests.factories import make_account, make_rule, make_tokens, primary_calendar
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from scheduling.models import AvailablePeriod
-from tests.conftest import JsonClient
+from tests.api_client import JsonClient
 from tests.factories import make_account, make_available_period, make_tokens
 
 pytestmark = pytest.mark.django_db

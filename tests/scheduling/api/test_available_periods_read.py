@@ -6,7 +6,7 @@ from django.utils import timezone
 from pycronofy.pagination import Pages
 
 from scheduling.models import AvailablePeriod
-from tests.conftest import JsonClient
+from tests.api_client import JsonClient
 from tests.factories import make_account, make_available_period, make_tokens
 
 pytestmark = pytest.mark.django_db

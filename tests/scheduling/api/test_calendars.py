@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from scheduling.models import Calendar, Profile
 from scheduling.scopes import DEFAULT_SCOPE
-from tests.conftest import JsonClient
+from tests.api_client import JsonClient
 from tests.factories import make_account, make_tokens, primary_calendar
 
 pytestmark = pytest.mark.django_db

@@ -1,8 +1,8 @@
 """Concurrent creates of one calendar name: exactly one wins, the others get the documented 422."""
 
 from scheduling.models import Calendar
+from tests.api_client import JsonClient
 from tests.concurrency import needs_concurrent_writers, race
-from tests.conftest import JsonClient
 
 pytestmark = needs_concurrent_writers
 

@@ -15,7 +15,7 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from scheduling.models import Event
-from tests.conftest import JsonClient
+from tests.api_client import JsonClient
 from tests.factories import (
     make_application,
     make_event,

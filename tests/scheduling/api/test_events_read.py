@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from scheduling.models import Calendar, Event
-from tests.conftest import JsonClient
+from tests.api_client import JsonClient
 from tests.factories import make_account, make_event, make_tokens, primary_calendar
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.forms.models import model_to_dict
 
 from scheduling.models import Event
 from scheduling.scopes import DEFAULT_SCOPE
-from tests.conftest import JsonClient
+from tests.api_client import JsonClient
 from tests.factories import make_account, make_tokens, primary_calendar
 
 pytestmark = pytest.mark.django_db

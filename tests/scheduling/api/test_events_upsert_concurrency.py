@@ -1,8 +1,8 @@
 """Concurrent upserts of one event_id: all accepted, one event."""
 
 from scheduling.models import Event
+from tests.api_client import JsonClient
 from tests.concurrency import needs_concurrent_writers, race
-from tests.conftest import JsonClient
 from tests.factories import primary_calendar
 
 pytestmark = needs_concurrent_writers

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from scheduling.models import Grant
-from tests.conftest import JsonClient
+from tests.api_client import JsonClient
 from tests.factories import make_account, make_application, make_tokens
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from scheduling.scopes import DEFAULT_SCOPE
 from scheduling.services.applications import application_secret_revoke
 from scheduling.services.oauth import authorization_code_create
 from scheduling.services.tokens import grant_revoke
-from tests.conftest import JsonClient
+from tests.api_client import JsonClient
 from tests.factories import REDIRECT_URI, make_application, make_user
 
 pytestmark = pytest.mark.django_db

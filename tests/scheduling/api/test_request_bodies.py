@@ -7,6 +7,7 @@ from rest_framework.exceptions import ParseError
 
 from scheduling.api.parsers import LimitedJSONParser
 from scheduling.models import Event
+from tests.api_helpers import at, z
 from tests.factories import primary_calendar
 
 pytestmark = pytest.mark.django_db
@@ -22,8 +23,8 @@ def test_an_oversized_body_is_a_422_and_writes_nothing(api, account):
     body = {
         "event_id": "big",
         "summary": "x" * 400,
-        "start": "2031-03-03T09:00:00Z",
-        "end": "2031-03-03T10:00:00Z",
+        "start": z(at(9)),
+        "end": z(at(10)),
     }
     response = api.call("POST", f"/v1/calendars/{calendar.calendar_id}/events", body)
     assert response.status_code == 422
@@ -38,8 +39,8 @@ def test_a_body_at_the_limit_is_accepted(api, account):
     body = {
         "event_id": "small",
         "summary": "s",
-        "start": "2031-03-03T09:00:00Z",
-        "end": "2031-03-03T10:00:00Z",
+        "start": z(at(9)),
+        "end": z(at(10)),
     }
     response = api.call("POST", f"/v1/calendars/{calendar.calendar_id}/events", body)
     assert response.status_code == 202

@@ -4,8 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests.api_client import JsonClient
 from tests.api_helpers import at, period, z
-from tests.conftest import JsonClient
 from tests.factories import make_account, make_event, make_tokens, primary_calendar
 
 

@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from scheduling.models import Account, Application, AvailabilityRule, Event
 from scheduling.selectors.credentials import application_for_client_credentials
-from tests.conftest import JsonClient
+from tests.api_client import JsonClient
 
 pytestmark = pytest.mark.django_db
 

@@ -22,6 +22,7 @@ ADD_URL = reverse("admin:scheduling_application_add")
 APPS_URL = reverse("admin:scheduling_application_changelist")
 START = dt.datetime(2024, 7, 27, 9, tzinfo=dt.UTC)
 END = START + dt.timedelta(hours=1)
+LONG_AGO = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
 
 
 def handed_over_secrets(response) -> list[str]:
@@ -106,6 +107,21 @@ def test_changing_an_application_adds_no_secret(admin_client, app_creds):
     application.refresh_from_db()
     assert application.name == "Renamed"
     assert application.secrets.count() == 1
+
+
+def test_admin_saves_stamp_the_application(admin_client):
+    admin_client.post(ADD_URL, add_form())
+    application = Application.objects.get(name="Beta Corp")
+    created = application.created_at
+    assert application.updated_at == created == application.secrets.get().created_at
+    Application.objects.filter(pk=application.pk).update(created_at=LONG_AGO, updated_at=LONG_AGO)
+    form = add_form(name="Renamed", **{"secrets-TOTAL_FORMS": "1", "secrets-INITIAL_FORMS": "1"})
+    form["secrets-0-id"] = str(application.secrets.get().pk)
+    form["secrets-0-application"] = str(application.pk)
+    admin_client.post(app_change_url(application), form)
+    application.refresh_from_db()
+    assert application.created_at == LONG_AGO
+    assert application.updated_at >= created
 
 
 def test_revoke_secret_action(admin_client, app_creds):

@@ -1,28 +1,12 @@
 """Where mail goes, by environment: never into logs when DEBUG is off."""
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-PROBE = (
-    "import json, django; from django.conf import settings; "
-    "django.setup(); print(json.dumps(settings.MAILERS['default']))"
-)
+from tests.config.settings_probe import settings_under
 
 
 def mailer(**env) -> dict:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("EMAIL_", "DEBUG"))}
-    clean |= {"DJANGO_SETTINGS_MODULE": "config.settings", "SECRET_KEY": "x" * 50, **env}
-    out = subprocess.run(  # noqa: S603 (our interpreter, fixed arguments)
-        [sys.executable, "-c", PROBE], cwd=ROOT, env=clean, capture_output=True, text=True
-    )
-    assert out.returncode == 0, out.stderr
-    return json.loads(out.stdout)
+    return settings_under(env, "MAILERS", drop=("EMAIL_",))["MAILERS"]["default"]
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,9 @@
-"""Playwright (sync API) driving Debian's Chromium against pytest-django's live_server.
+"""Browser fixtures (`browser`, `page`): Playwright's sync API driving Debian's Chromium against
+pytest-django's live_server. A plugin loaded by tests/conftest.py, so that browser tests live next
+to the code they test.
 
 Nothing is downloaded: the browser is /usr/bin/chromium (`apt-get install -y chromium`), never
-`playwright install`. Tests here are marked `browser` and need
+`playwright install`. Browser tests are marked `browser` and need
 `@pytest.mark.django_db(transaction=True)` (the live server reads the database from its own thread).
 """
 
