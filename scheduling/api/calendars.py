@@ -63,9 +63,7 @@ class CalendarsView(APIView):
     def get(self, request):
         account = request.user.account
         calendars = calendars_for_account(account=account)
-        return Response(
-            {"sub": account.sub, "calendars": [present_calendar(c) for c in calendars]}
-        )
+        return Response({"sub": account.sub, "calendars": [present_calendar(c) for c in calendars]})
 
     @extend_schema(
         operation_id="calendars_create",

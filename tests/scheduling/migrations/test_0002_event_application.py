@@ -90,31 +90,3 @@ def test_0002_gives_managed_events_to_their_application_and_reverses(old_schema)
     managed = set(Event.objects.filter(managed=True).values_list("pk", flat=True))
     assert managed == {old.events["apc_room", "managed"].pk, old.events["acc_person", "managed"].pk}
 
-
-def test_0004_renames_hosted_profiles_to_cronofy_and_reverses(transactional_db):
-    before, after = (
-        [("scheduling", "0003_event_external_id")],
-        [("scheduling", "0004_profiles_hosted_provider")],
-    )
-    apps = migrate(before)
-    Account = apps.get_model("scheduling", "Account")
-    Profile = apps.get_model("scheduling", "Profile")
-    owner = apps.get_model("scheduling", "Application").objects.create(name="A")
-    room = Account.objects.create(sub="apc_room", kind="application_calendar", application=owner)
-    for profile_id, provider in [("pro_1", "local"), ("pro_2", "google")]:
-        Profile.objects.create(
-            profile_id=profile_id, account=room, provider_name=provider, profile_name="p"
-        )
-
-    Profile = migrate(after).get_model("scheduling", "Profile")
-    assert dict(Profile.objects.values_list("profile_id", "provider_name")) == {
-        "pro_1": "cronofy",
-        "pro_2": "google",
-    }
-
-    Profile = migrate(before).get_model("scheduling", "Profile")
-    assert dict(Profile.objects.values_list("profile_id", "provider_name")) == {
-        "pro_1": "local",
-        "pro_2": "google",
-    }
-    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('scheduling', '0002_event_application'),
+        ('scheduling', '0006_profiles_hosted_provider'),
     ]
 
     operations = [

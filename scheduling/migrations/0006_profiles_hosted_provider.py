@@ -18,7 +18,7 @@ def to_local(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("scheduling", "0003_event_external_id"),
+        ("scheduling", "0005_event_external_id"),
     ]
 
     operations = [
