@@ -20,8 +20,9 @@ from scheduling.api.authentication import (
 from scheduling.api.availability_input import (
     AvailabilityRequestSerializer,
     SequencedAvailabilityRequestSerializer,
+    member_errors,
 )
-from scheduling.errors import Forbidden
+from scheduling.errors import Forbidden, MembersRejected
 from scheduling.scopes import can_read_free_busy
 from scheduling.selectors.availability_queries import (
     availability_find,
@@ -62,14 +63,17 @@ class AvailabilityView(APIView):
     def post(self, request):
         serializer = AvailabilityRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        spec = serializer.to_spec()
-        results = availability_find(
-            application=request.user.application,
-            request=spec,
-            now=timezone.now(),
-            only_account=request.user.account,
-        )
-        key = "available_periods" if spec.response_format == "periods" else "available_slots"
+        query = serializer.to_query()
+        try:
+            results = availability_find(
+                application=request.user.application,
+                query=query,
+                now=timezone.now(),
+                only_account=request.user.account,
+            )
+        except MembersRejected as exc:
+            raise member_errors(exc, query) from exc
+        key = "available_periods" if query.response_format == "periods" else "available_slots"
         return Response({key: [present_available(item) for item in results]})
 
 
@@ -84,12 +88,16 @@ class SequencedAvailabilityView(APIView):
     def post(self, request):
         serializer = SequencedAvailabilityRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        sequences = sequenced_availability_find(
-            application=request.user.application,
-            request=serializer.to_spec(),
-            now=timezone.now(),
-            only_account=request.user.account,
-        )
+        query = serializer.to_query()
+        try:
+            sequences = sequenced_availability_find(
+                application=request.user.application,
+                query=query,
+                now=timezone.now(),
+                only_account=request.user.account,
+            )
+        except MembersRejected as exc:
+            raise member_errors(exc, query) from exc
         return Response(
             {
                 "sequences": [
