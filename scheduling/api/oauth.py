@@ -17,6 +17,7 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from scheduling.api.errors import OAUTH_ERRORS
 from scheduling.api.parsers import LimitedFormParser, LimitedJSONParser
 from scheduling.errors import ValidationFailed
 from scheduling.models import Application
@@ -113,7 +114,7 @@ class OAuthErrorSerializer(serializers.Serializer):
     error_description = serializers.CharField()
 
 
-OAUTH_ERRORS = {
+OAUTH_ERROR_RESPONSES = {
     400: OpenApiResponse(OAuthErrorSerializer, description="invalid_request, invalid_grant, ..."),
     401: OpenApiResponse(OAuthErrorSerializer, description="invalid_client"),
 }
@@ -163,7 +164,7 @@ class TokenView(APIView):
     authentication_classes = []
     permission_classes = []
     parser_classes = [LimitedJSONParser, LimitedFormParser]
-    error_dialect = "oauth"
+    error_dialect = OAUTH_ERRORS
 
     @extend_schema(
         operation_id="oauth_token",
@@ -171,7 +172,7 @@ class TokenView(APIView):
             "application/json": TokenRequestSerializer,
             "application/x-www-form-urlencoded": TokenRequestSerializer,
         },
-        responses={200: TokenResponseSerializer, **OAUTH_ERRORS},
+        responses={200: TokenResponseSerializer, **OAUTH_ERROR_RESPONSES},
         auth=[],
     )
     def post(self, request):
@@ -188,7 +189,7 @@ class RevokeView(APIView):
     authentication_classes = []
     permission_classes = []
     parser_classes = [LimitedJSONParser, LimitedFormParser]
-    error_dialect = "oauth"
+    error_dialect = OAUTH_ERRORS
 
     @extend_schema(
         operation_id="oauth_token_revoke",
@@ -198,7 +199,7 @@ class RevokeView(APIView):
         },
         responses={
             200: OpenApiResponse(description="Revoked, or nothing to revoke."),
-            **OAUTH_ERRORS,
+            **OAUTH_ERROR_RESPONSES,
         },
         auth=[],
     )

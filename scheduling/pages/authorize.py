@@ -8,6 +8,7 @@ errors go back to the redirect URI as `error=...&state=...`.
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from scheduling.errors import ValidationFailed
 from scheduling.models import Application
+from scheduling.pages.forms import form_errors
 from scheduling.pages.oauth_forms import AuthorizationRequestForm, ConsentForm
 from scheduling.services.oauth import (
     authorization_client_check,
@@ -49,9 +51,9 @@ def _error_page(request: HttpRequest, description: str) -> HttpResponse:
     return render(request, "oauth/error.html", {"description": description}, status=400)
 
 
-def _first_error(exc: ValidationFailed) -> tuple[str, str]:
-    items = next(iter(exc.errors.values()))
-    return items[0]
+def _first_error(exc: ValidationFailed) -> ValidationError:
+    _field, error = form_errors(exc)[0]
+    return error
 
 
 def _authorize_url(data: dict) -> str:
@@ -74,11 +76,11 @@ def authorize(request: HttpRequest) -> HttpResponse:
             client_id=data["client_id"], redirect_uri=redirect_uri
         )
     except ValidationFailed as exc:
-        return _error_page(request, _first_error(exc)[1])
+        return _error_page(request, _first_error(exc).message)
     try:
         scope = authorization_scope_check(response_type=data["response_type"], scope=data["scope"])
     except ValidationFailed as exc:
-        error = _first_error(exc)[0]
+        error = _first_error(exc).code
         return HttpResponseRedirect(
             redirect_uri_with(redirect_uri, {"error": error, "state": state})
         )
