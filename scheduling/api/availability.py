@@ -6,7 +6,6 @@ with an account's access token (scope read_free_busy or read_events), whose only
 that account: one account's token never reads another's data.
 """
 
-from django.urls import path
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
@@ -111,13 +110,3 @@ class SequencedAvailabilityView(APIView):
                 ]
             }
         )
-
-
-urlpatterns = [
-    path("availability", AvailabilityView.as_view(), name="v1-availability"),
-    path(
-        "sequenced_availability",
-        SequencedAvailabilityView.as_view(),
-        name="v1-sequenced-availability",
-    ),
-]
