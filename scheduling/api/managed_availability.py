@@ -1,6 +1,6 @@
 """Managed availability: /v1/available_periods and /v1/availability_rules.
 
-Scopes: reads need read_account, upserts create_event, deletes delete_event (see scopes.py).
+Scopes: SCOPES below, for every view here (our choice: the reference documents none).
 
 Choices where the reference is silent or unverified:
 - GET /v1/available_periods without `from`/`to`: from = 42 days before today, to = 201 days after

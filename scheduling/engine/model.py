@@ -14,6 +14,8 @@ from typing import NamedTuple
 from scheduling.engine import limits
 
 RESPONSE_FORMATS = ("periods", "slots", "overlapping_slots")
+# Day names as the API and stored rules spell them, in the order WeeklyPeriod.day counts them.
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 class Interval(NamedTuple):
@@ -25,7 +27,8 @@ class Interval(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class WeeklyPeriod:
-    """One weekly window in a rule's local time: day 0=Monday..6=Sunday, minutes after midnight."""
+    """One weekly window in a rule's local time: day 0=Monday..6=Sunday (an index into WEEKDAYS),
+    minutes after midnight."""
 
     day: int
     start_minute: int

@@ -19,23 +19,13 @@ from scheduling.errors import ValidationFailed
 from scheduling.models import Application
 from scheduling.pages.forms import form_errors
 from scheduling.pages.oauth_forms import AuthorizationRequestForm, ConsentForm
+from scheduling.scopes import SCOPE_DESCRIPTIONS
 from scheduling.services.oauth import (
     authorization_client_check,
     authorization_code_create,
     authorization_scope_check,
 )
 
-SCOPE_WORDS = {
-    "read_account": "See your name, email address and time zone",
-    "list_calendars": "See the list of your calendars",
-    "read_events": "Read the events in your calendars",
-    "create_event": "Create and update events in your calendars",
-    "delete_event": "Delete the events it manages in your calendars",
-    "read_free_busy": "See when you are free or busy",
-    "create_calendar": "Create calendars for you",
-    "change_participation_status": "Accept or decline invitations for you",
-    "read_write": "Read and change all of your calendars and events",
-}
 REQUEST_FIELDS = ("response_type", "client_id", "redirect_uri", "scope", "state")
 
 
@@ -96,7 +86,7 @@ def _consent_page(
 ) -> HttpResponse:
     context = {
         "application": application,
-        "scopes": [SCOPE_WORDS[name] for name in scope.split()],
+        "scopes": [SCOPE_DESCRIPTIONS[name] for name in scope.split()],
         "redirect_host": urlsplit(data["redirect_uri"]).netloc or data["redirect_uri"],
         # The POST carries the checked request back; it is checked again there.
         "fields": {field: data[field] for field in REQUEST_FIELDS} | {"scope": scope},

@@ -14,6 +14,7 @@ from django.db.models import QuerySet, TextField, Value
 from django.db.models.functions import Cast, Concat
 
 from scheduling import engine
+from scheduling.engine.model import WEEKDAYS
 from scheduling.errors import MemberProblem, MembersRejected
 from scheduling.models import (
     Account,
@@ -26,8 +27,6 @@ from scheduling.models import (
 )
 from scheduling.scopes import can_read_free_busy, parse_scope
 from scheduling.selectors.access import accounts_visible_to
-
-_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 Request = engine.MemberRequest
 
@@ -291,7 +290,7 @@ def _engine_rule(rule: AvailabilityRule) -> engine.Rule:
         tzid=rule.tzid,
         weekly_periods=tuple(
             engine.WeeklyPeriod(
-                day=_DAYS.index(period["day"]),
+                day=WEEKDAYS.index(period["day"]),
                 start_minute=_minutes(period["start_time"]),
                 end_minute=_minutes(period["end_time"]),
             )
