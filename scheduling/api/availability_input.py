@@ -230,7 +230,7 @@ def _group_paths(
             yield member, f"{prefix}.{g}.members.{m}"
 
 
-def member_paths(query: Query) -> Iterator[tuple[engine.MemberRequest, str]]:
+def _member_paths(query: Query) -> Iterator[tuple[engine.MemberRequest, str]]:
     """Each member request of a query built here with its path in the request body."""
     if isinstance(query, engine.SequenceQuery):
         for index, step in enumerate(query.steps):
@@ -245,7 +245,7 @@ def member_errors(
 ) -> ValidationFailed:
     """The selector's rejection of member requests as errors on their fields in the body."""
     # By identity: two members may be equal yet sit at different paths.
-    paths = {id(member): path for member, path in member_paths(query)}
+    paths = {id(member): path for member, path in _member_paths(query)}
     errors: dict[str, list[tuple[str, str]]] = {}
     for problem in exc.problems:
         field = f"{paths[id(problem.member)]}.{problem.attribute}"

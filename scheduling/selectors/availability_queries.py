@@ -1,7 +1,9 @@
 """Availability queries: load what the engine needs in a constant number of queries, run it.
 
-The API (/v1/availability, /v1/sequenced_availability) and the booking pages call these; they differ
-only in how they present the results.
+Callers build the engine's own query (engine.AvailabilityQuery or SequenceQuery) naming each member
+by an engine.MemberRequest; these load the members, swap them in and run the engine. The API
+(/v1/availability, /v1/sequenced_availability) and the booking pages call them alike, and map a
+MembersRejected onto their own input (JSON paths, form fields).
 """
 
 import datetime as dt
@@ -14,6 +16,7 @@ from django.db.models import QuerySet, TextField, Value
 from django.db.models.functions import Cast, Concat
 
 from scheduling import engine
+from scheduling.engine import MemberRequest
 from scheduling.engine.model import WEEKDAYS
 from scheduling.errors import MemberProblem, MembersRejected
 from scheduling.models import (
@@ -28,13 +31,11 @@ from scheduling.models import (
 from scheduling.scopes import can_read_free_busy, parse_scope
 from scheduling.selectors.access import accounts_visible_to
 
-Request = engine.MemberRequest
-
 
 def availability_find(
     *,
     application: Application,
-    query: engine.AvailabilityQuery[Request],
+    query: engine.AvailabilityQuery[MemberRequest],
     now: dt.datetime,
     only_account: Account | None = None,
 ) -> list[engine.Available]:
@@ -58,7 +59,7 @@ def availability_find(
 def sequenced_availability_find(
     *,
     application: Application,
-    query: engine.SequenceQuery[Request],
+    query: engine.SequenceQuery[MemberRequest],
     now: dt.datetime,
     only_account: Account | None = None,
 ) -> list[tuple[engine.SequenceItem, ...]]:
@@ -77,7 +78,7 @@ def sequenced_availability_find(
 
 
 def _loaded(
-    groups: Iterable[engine.Group[Request]], members: dict[Request, engine.Member]
+    groups: Iterable[engine.Group[MemberRequest]], members: dict[MemberRequest, engine.Member]
 ) -> tuple[engine.Group[engine.Member], ...]:
     """The groups with each member request swapped for its loaded member."""
     return tuple(
@@ -109,10 +110,10 @@ class _AccountData:
 def load_members(
     *,
     application: Application,
-    requests: Sequence[Request],
+    requests: Sequence[MemberRequest],
     window: engine.Interval,
     only_account: Account | None = None,
-) -> dict[Request, engine.Member]:
+) -> dict[MemberRequest, engine.Member]:
     """Engine members for the member requests, loaded with at most five queries whatever their
     number.
 
@@ -144,7 +145,7 @@ def load_members(
 
 
 def _load_accounts(
-    application: Application, requests: Sequence[Request], only_account: Account | None
+    application: Application, requests: Sequence[MemberRequest], only_account: Account | None
 ) -> dict[str, _AccountData]:
     subs = {request.sub for request in requests}
     visible = accounts_visible_to(application=application)
@@ -206,7 +207,7 @@ def _load_managed(
         by_pk[account_id].periods.append((start, end))
 
 
-def _busy_calendars(request: Request, data: _AccountData) -> list[int]:
+def _busy_calendars(request: MemberRequest, data: _AccountData) -> list[int]:
     """The calendars whose events count as busy for this member.
 
     The member's own calendar_ids when given; else, under managed availability, the union of the
@@ -227,7 +228,7 @@ def _busy_calendars(request: Request, data: _AccountData) -> list[int]:
     return list(data.calendars.values())
 
 
-def _rules_for(request: Request, data: _AccountData) -> list[AvailabilityRule]:
+def _rules_for(request: MemberRequest, data: _AccountData) -> list[AvailabilityRule]:
     if request.availability_rule_ids is None:
         return list(data.rules.values())
     unknown = [rid for rid in request.availability_rule_ids if rid not in data.rules]
