@@ -52,12 +52,7 @@ from django.utils import timezone
 from bench.engine import DAYS, busy_events
 from scheduling import engine
 from scheduling.models import Event
-from scheduling.selectors.availability_queries import (
-    GroupSpec,
-    MemberSpec,
-    event_spans,
-    load_members,
-)
+from scheduling.selectors.availability_queries import event_spans, load_members
 from scheduling.services.accounts import account_create
 from scheduling.services.applications import application_create
 from scheduling.timeformat import format_time
@@ -119,11 +114,11 @@ def request_body(accounts: list) -> dict:
 
 
 def engine_query(application, accounts: list) -> engine.AvailabilityQuery:
-    specs = [MemberSpec(sub=a.sub, field=f"m{i}") for i, a in enumerate(accounts)]
-    loaded = load_members(application=application, specs=specs, window=engine.Interval(START, END))
-    group = GroupSpec(members=tuple(specs), required=None)
+    requests = [engine.MemberRequest(sub=a.sub) for a in accounts]
+    window = engine.Interval(START, END)
+    loaded = load_members(application=application, requests=requests, window=window)
     return engine.AvailabilityQuery(
-        groups=(engine.Group(tuple(loaded[m] for m in group.members)),),
+        groups=(engine.Group(tuple(loaded[r] for r in requests)),),
         query_periods=(engine.Interval(START, END),),
         required_duration=timedelta(minutes=60),
         start_interval=timedelta(minutes=15),

@@ -1,6 +1,9 @@
 """The one domain error type family. Services raise these; each API dialect's handler translates."""
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from scheduling.engine.model import MemberRequest
 
 
 class DomainError(Exception):
@@ -17,6 +20,27 @@ class ValidationFailed(DomainError):
     @classmethod
     def one(cls, field: str, code: str, description: str) -> "ValidationFailed":
         return cls({field: [(code, description)]})
+
+
+@dataclass(frozen=True, slots=True)
+class MemberProblem:
+    """What is wrong with one member request: which of its attributes, a code and a description."""
+
+    member: MemberRequest  # the very object the caller put in its query
+    attribute: str  # "sub", "calendar_ids" or "availability_rule_ids"
+    code: str
+    description: str
+
+
+class MembersRejected(DomainError):
+    """Members of an availability query that cannot be used: an unknown or foreign sub, a calendar
+    or rule the account does not have. Each problem names the member request object, never a field
+    path, so every caller maps it onto its own input: the API to JSON paths, a page to form fields.
+    """
+
+    def __init__(self, problems: Iterable[MemberProblem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__(self.problems)
 
 
 class NotFound(DomainError):

@@ -1,31 +1,25 @@
-"""OAuth scopes and what each API operation needs.
+"""OAuth scopes: their names, and the words a person is shown for each.
 
 User authorizations get the scopes they asked for (default: DEFAULT_SCOPE, as pycronofy's
 user_auth_link asks); application calendars get `read_write`, which implies every scope.
-
-Scopes of the managed availability endpoints (our choice: the reference documents none):
-
-| Endpoint                                   | Scope        |
-|--------------------------------------------|--------------|
-| GET /v1/available_periods (and its pages)  | read_account |
-| POST /v1/available_periods                 | create_event |
-| DELETE /v1/available_periods               | delete_event |
-| GET /v1/availability_rules[/{id}]          | read_account |
-| POST /v1/availability_rules                | create_event |
-| DELETE /v1/availability_rules/{id}         | delete_event |
+Which scope an API operation needs is said once, by its view (`required_scopes`, checked by
+IsAuthenticatedAccount); a test holds every such name to the ones here.
 """
 
 READ_WRITE = "read_write"
-ALL_SCOPES = (
-    "read_account",
-    "list_calendars",
-    "read_events",
-    "create_event",
-    "delete_event",
-    "read_free_busy",
-    "create_calendar",
-    "change_participation_status",
-)
+# Every scope, with what it lets an application do, as the consent page words it.
+SCOPE_DESCRIPTIONS = {
+    "read_account": "See your name, email address and time zone",
+    "list_calendars": "See the list of your calendars",
+    "read_events": "Read the events in your calendars",
+    "create_event": "Create and update events in your calendars",
+    "delete_event": "Delete the events it manages in your calendars",
+    "read_free_busy": "See when you are free or busy",
+    "create_calendar": "Create calendars for you",
+    "change_participation_status": "Accept or decline invitations for you",
+    READ_WRITE: "Read and change all of your calendars and events",
+}
+ALL_SCOPES = tuple(name for name in SCOPE_DESCRIPTIONS if name != READ_WRITE)
 DEFAULT_SCOPE = "read_account list_calendars read_events create_event delete_event"
 # Either lets a token read free/busy: its own, and its own availability.
 FREE_BUSY_SCOPES = ("read_free_busy", "read_events")
@@ -36,7 +30,7 @@ def parse_scope(scope: str) -> frozenset[str]:
 
 
 def unknown_scopes(scopes: frozenset[str]) -> frozenset[str]:
-    return scopes - set(ALL_SCOPES) - {READ_WRITE}
+    return scopes - SCOPE_DESCRIPTIONS.keys()
 
 
 def scope_allows(granted: frozenset[str], needed: str) -> bool:

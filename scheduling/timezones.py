@@ -1,10 +1,14 @@
-"""IANA time zone names: validation and lookup."""
+"""IANA time zone names: validation and lookup (zone() is the engine's, re-exported here)."""
 
 from datetime import UTC, date, datetime, time
 from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import available_timezones
+
+from scheduling.engine.zones import zone
 
 UTC_TZID = "Etc/UTC"
+
+__all__ = ["UTC_TZID", "is_valid_tzid", "start_of_day", "zone"]
 
 
 @lru_cache(maxsize=1)
@@ -14,14 +18,6 @@ def _known() -> frozenset[str]:
 
 def is_valid_tzid(name: object) -> bool:
     return isinstance(name, str) and name in _known()
-
-
-@lru_cache(maxsize=512)
-def zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"unknown time zone {name!r}") from exc
 
 
 def start_of_day(day: date, tzid: str) -> datetime:

@@ -1,19 +1,17 @@
 """Account endpoints: /v1/account, /v1/userinfo, /v1/profiles and /v1/application_calendars."""
 
-from django.urls import path
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from scheduling.api.calendars import present_calendar
-from scheduling.api.oauth import (
-    NO_STORE,
+from scheduling.api.authentication import (
+    ClientCredentialsAuthentication,
     ClientCredentialsSerializer,
-    TokenBodySerializer,
-    authenticate_client,
-    token_body,
+    IsAuthenticatedApplication,
 )
+from scheduling.api.calendars import present_calendar
+from scheduling.api.oauth import NO_STORE, TokenBodySerializer, token_body
 from scheduling.models import Account, Profile
 from scheduling.selectors.accounts import account_profiles, account_profiles_with_calendars
 from scheduling.services.application_calendars import application_calendar_upsert
@@ -141,33 +139,21 @@ class ApplicationCalendarSerializer(TokenBodySerializer):
 class ApplicationCalendarsView(APIView):
     """Client credentials in the body; pycronofy's Authorization header is ignored."""
 
-    authentication_classes = []
-    permission_classes = []
+    authentication_classes = [ClientCredentialsAuthentication]
+    permission_classes = [IsAuthenticatedApplication]
 
     @extend_schema(
         operation_id="application_calendars_upsert",
         request=ApplicationCalendarRequestSerializer,
         responses=ApplicationCalendarSerializer,
-        auth=[],
     )
     def post(self, request):
         params = ApplicationCalendarRequestSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        application = authenticate_client(request, params.validated_data)
         result = application_calendar_upsert(
-            application=application,
+            application=request.user.application,
             application_calendar_id=params.validated_data["application_calendar_id"],
         )
         body = token_body(result.tokens)
         body["application_calendar_id"] = result.account.application_calendar_id
         return Response(body, headers=NO_STORE)
-
-
-urlpatterns = [
-    path("account", AccountView.as_view(), name="v1-account"),
-    path("userinfo", UserInfoView.as_view(), name="v1-userinfo"),
-    path("profiles", ProfilesView.as_view(), name="v1-profiles"),
-    path(
-        "application_calendars", ApplicationCalendarsView.as_view(), name="v1-application-calendars"
-    ),
-]

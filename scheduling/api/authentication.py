@@ -3,20 +3,30 @@
 - AccessTokenAuthentication: `Authorization: Bearer <access token>` (an account's).
 - ApiKeyAuthentication: `Authorization: Bearer <client secret>` (the application's API key).
 - AccessTokenOrApiKeyAuthentication: either (availability queries accept both).
-Views that take client credentials in the body (/oauth/token, /v1/application_calendars) use no
-authentication class and ignore the Authorization header, which pycronofy still sends.
+- ClientCredentialsAuthentication: client_id + client_secret in the body (JSON or form-encoded),
+  or HTTP Basic when the body carries neither (/oauth/token, /oauth/token/revoke,
+  /v1/application_calendars). It ignores `Authorization: Bearer ...`, which pycronofy sends on
+  those calls too (its current access token, or the string "None").
 """
 
+import base64
+import binascii
 from dataclasses import dataclass, field
+from urllib.parse import unquote_plus
 
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.permissions import BasePermission
 
+from scheduling.api.fields import optional_text
 from scheduling.errors import Forbidden
 from scheduling.models import Account, Application
 from scheduling.scopes import parse_scope, scope_allows
-from scheduling.selectors.credentials import access_token_lookup, application_for_secret
+from scheduling.selectors.credentials import (
+    access_token_lookup,
+    application_for_client_credentials,
+    application_for_secret,
+)
 
 
 @dataclass(frozen=True)
@@ -87,6 +97,56 @@ class AccessTokenOrApiKeyAuthentication(_BearerAuthentication):
         if application is not None:
             return Caller(application), None
         raise exceptions.AuthenticationFailed("Invalid access token or API key.")
+
+
+# client_id and client_secret in a request body; request serializers extend it (no docstring:
+# drf-spectacular would show it as the description of every one of them).
+class ClientCredentialsSerializer(serializers.Serializer):
+    client_id = optional_text(200)
+    client_secret = optional_text(200)
+
+
+def basic_credentials(request) -> tuple[str, str] | None:
+    """(client_id, client_secret) of an HTTP Basic Authorization header, None when absent or
+    malformed."""
+    header = get_authorization_header(request).split()
+    if len(header) != 2 or header[0].lower() != b"basic":
+        return None
+    try:
+        decoded = base64.b64decode(header[1], validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    client_id, sep, client_secret = decoded.partition(":")
+    if not sep:
+        return None
+    # RFC 6749 2.3.1: both parts are form-urlencoded before they are joined.
+    return unquote_plus(client_id), unquote_plus(client_secret)
+
+
+class ClientCredentialsAuthentication(BaseAuthentication):
+    """The application's client_id and client_secret: in the body, else as HTTP Basic.
+
+    The body is read (and its credential fields checked for shape: a body that is not an object
+    is a 400/422, as the view's own serializer would answer) before anything else of the request.
+    Missing or wrong credentials always fail: these views have nothing to show anonymously.
+    """
+
+    def authenticate(self, request):
+        params = ClientCredentialsSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        client_id = params.validated_data["client_id"]
+        client_secret = params.validated_data["client_secret"]
+        if not client_id and not client_secret:
+            client_id, client_secret = basic_credentials(request) or ("", "")
+        application = application_for_client_credentials(
+            client_id=client_id, client_secret=client_secret
+        )
+        if application is None:
+            raise exceptions.AuthenticationFailed("Invalid client credentials.")
+        return Caller(application), None
+
+    def authenticate_header(self, request) -> str:
+        return 'Basic realm="oauth"'
 
 
 class IsAuthenticatedAccount(BasePermission):

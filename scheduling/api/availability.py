@@ -6,7 +6,6 @@ with an account's access token (scope read_free_busy or read_events), whose only
 that account: one account's token never reads another's data.
 """
 
-from django.urls import path
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
@@ -20,8 +19,9 @@ from scheduling.api.authentication import (
 from scheduling.api.availability_input import (
     AvailabilityRequestSerializer,
     SequencedAvailabilityRequestSerializer,
+    member_errors,
 )
-from scheduling.errors import Forbidden
+from scheduling.errors import Forbidden, MembersRejected
 from scheduling.scopes import can_read_free_busy
 from scheduling.selectors.availability_queries import (
     availability_find,
@@ -62,14 +62,17 @@ class AvailabilityView(APIView):
     def post(self, request):
         serializer = AvailabilityRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        spec = serializer.to_spec()
-        results = availability_find(
-            application=request.user.application,
-            request=spec,
-            now=timezone.now(),
-            only_account=request.user.account,
-        )
-        key = "available_periods" if spec.response_format == "periods" else "available_slots"
+        query = serializer.to_query()
+        try:
+            results = availability_find(
+                application=request.user.application,
+                query=query,
+                now=timezone.now(),
+                only_account=request.user.account,
+            )
+        except MembersRejected as exc:
+            raise member_errors(exc, query) from exc
+        key = "available_periods" if query.response_format == "periods" else "available_slots"
         return Response({key: [present_available(item) for item in results]})
 
 
@@ -84,12 +87,16 @@ class SequencedAvailabilityView(APIView):
     def post(self, request):
         serializer = SequencedAvailabilityRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        sequences = sequenced_availability_find(
-            application=request.user.application,
-            request=serializer.to_spec(),
-            now=timezone.now(),
-            only_account=request.user.account,
-        )
+        query = serializer.to_query()
+        try:
+            sequences = sequenced_availability_find(
+                application=request.user.application,
+                query=query,
+                now=timezone.now(),
+                only_account=request.user.account,
+            )
+        except MembersRejected as exc:
+            raise member_errors(exc, query) from exc
         return Response(
             {
                 "sequences": [
@@ -103,13 +110,3 @@ class SequencedAvailabilityView(APIView):
                 ]
             }
         )
-
-
-urlpatterns = [
-    path("availability", AvailabilityView.as_view(), name="v1-availability"),
-    path(
-        "sequenced_availability",
-        SequencedAvailabilityView.as_view(),
-        name="v1-sequenced-availability",
-    ),
-]

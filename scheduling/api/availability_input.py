@@ -1,4 +1,8 @@
-"""Parsing availability and sequenced availability requests into selector specs.
+"""Parsing availability and sequenced availability requests into the engine's query types.
+
+The API maps its input onto engine.AvailabilityQuery / engine.SequenceQuery with MemberRequests;
+the selector loads the members. JSON paths stay here: when the selector rejects a member request,
+member_errors() names it by its path in the body.
 
 Accepts what pycronofy sends (see cronofy-api.md 3.1): members as strings or objects, `required`
 "all" or an integer, durations as {"minutes": n}, `available_periods` (legacy) or `query_periods`,
@@ -7,6 +11,7 @@ Accepts what pycronofy sends (see cronofy-api.md 3.1): members as strings or obj
 
 import datetime as dt
 import itertools
+from collections.abc import Iterator
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -15,15 +20,11 @@ from rest_framework import serializers
 from scheduling import engine
 from scheduling.api.fields import DurationField, TimeField
 from scheduling.engine import limits
-from scheduling.selectors.availability_queries import (
-    AvailabilityRequest,
-    GroupSpec,
-    MemberSpec,
-    SequenceRequest,
-    StepSpec,
-)
+from scheduling.engine.model import RESPONSE_FORMATS
+from scheduling.errors import MembersRejected, ValidationFailed
 
-RESPONSE_FORMATS = ("periods", "slots", "overlapping_slots")
+# A query as the API builds it: members named, not yet loaded.
+Query = engine.AvailabilityQuery[engine.MemberRequest] | engine.SequenceQuery[engine.MemberRequest]
 
 
 class PeriodSerializer(serializers.Serializer):
@@ -199,26 +200,19 @@ def _check_span(periods: tuple[engine.Interval, ...], field: str) -> None:
         raise serializers.ValidationError({field: [f"must span at most {days} days"]})
 
 
-def _groups(groups: list[dict], prefix: str) -> tuple[GroupSpec, ...]:
+def _groups(groups: list[dict]) -> tuple[engine.Group[engine.MemberRequest], ...]:
     return tuple(
-        GroupSpec(
-            members=tuple(
-                _member(member, f"{prefix}.{g}.members.{m}")
-                for m, member in enumerate(group["members"])
-            ),
-            required=group["required"],
-        )
-        for g, group in enumerate(groups)
+        engine.Group(tuple(_member(member) for member in group["members"]), group["required"])
+        for group in groups
     )
 
 
-def _member(data: dict, field: str) -> MemberSpec:
+def _member(data: dict) -> engine.MemberRequest:
     periods = data.get("available_periods")
     rule_ids = data.get("availability_rule_ids")
     calendar_ids = data.get("calendar_ids")
-    return MemberSpec(
+    return engine.MemberRequest(
         sub=data["sub"],
-        field=field,
         calendar_ids=tuple(calendar_ids) if calendar_ids is not None else None,
         available_periods=(
             tuple(engine.Interval(p["start"], p["end"]) for p in periods) if periods else None
@@ -226,6 +220,37 @@ def _member(data: dict, field: str) -> MemberSpec:
         managed_availability=data["managed_availability"],
         availability_rule_ids=tuple(rule_ids) if rule_ids is not None else None,
     )
+
+
+def _group_paths(
+    groups: tuple[engine.Group[engine.MemberRequest], ...], prefix: str
+) -> Iterator[tuple[engine.MemberRequest, str]]:
+    for g, group in enumerate(groups):
+        for m, member in enumerate(group.members):
+            yield member, f"{prefix}.{g}.members.{m}"
+
+
+def _member_paths(query: Query) -> Iterator[tuple[engine.MemberRequest, str]]:
+    """Each member request of a query built here with its path in the request body."""
+    if isinstance(query, engine.SequenceQuery):
+        for index, step in enumerate(query.steps):
+            yield from _group_paths(step.groups, f"sequence.{index}.participants")
+    else:
+        yield from _group_paths(query.groups, "participants")
+
+
+def member_errors(
+    exc: MembersRejected,
+    query: Query,
+) -> ValidationFailed:
+    """The selector's rejection of member requests as errors on their fields in the body."""
+    # By identity: two members may be equal yet sit at different paths.
+    paths = {id(member): path for member, path in _member_paths(query)}
+    errors: dict[str, list[tuple[str, str]]] = {}
+    for problem in exc.problems:
+        field = f"{paths[id(problem.member)]}.{problem.attribute}"
+        errors.setdefault(field, []).append((problem.code, problem.description))
+    return ValidationFailed(errors)
 
 
 def _count_members(groups: list[dict]) -> int:
@@ -291,11 +316,11 @@ class AvailabilityRequestSerializer(_QueryBase):
         attrs["start_interval"] = check_start_interval(attrs.get("start_interval"))
         return attrs
 
-    def to_spec(self) -> AvailabilityRequest:
+    def to_query(self) -> engine.AvailabilityQuery[engine.MemberRequest]:
         data = self.validated_data
         slots = data.get("query_slots")
-        return AvailabilityRequest(
-            groups=_groups(data["participants"], "participants"),
+        return engine.AvailabilityQuery(
+            groups=_groups(data["participants"]),
             required_duration=data["required_duration"],
             query_periods=self._query_periods(data),
             query_slots=tuple(sorted(s["start"] for s in slots)) if slots else None,
@@ -378,17 +403,17 @@ class SequencedAvailabilityRequestSerializer(_QueryBase):
             )
         return attrs
 
-    def to_spec(self) -> SequenceRequest:
+    def to_query(self) -> engine.SequenceQuery[engine.MemberRequest]:
         data = self.validated_data
         steps = []
-        for index, step in enumerate(data["sequence"]):
+        for step in data["sequence"]:
             buffer = step.get("buffer") or {}
             periods = step.get("available_periods")
             steps.append(
-                StepSpec(
+                engine.Step(
                     sequence_id=step["sequence_id"],
                     ordinal=step["ordinal"],
-                    groups=_groups(step["participants"], f"sequence.{index}.participants"),
+                    groups=_groups(step["participants"]),
                     required_duration=step["required_duration"],
                     start_interval=step["start_interval"],
                     buffer=_buffer(buffer),
@@ -401,7 +426,7 @@ class SequencedAvailabilityRequestSerializer(_QueryBase):
                     ),
                 )
             )
-        return SequenceRequest(
+        return engine.SequenceQuery(
             steps=tuple(steps),
             query_periods=self._query_periods(data),
             minimum_notice=data.get("minimum_notice") or dt.timedelta(0),

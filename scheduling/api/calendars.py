@@ -1,6 +1,5 @@
 """Calendar endpoints: GET /v1/calendars (list) and POST /v1/calendars (create)."""
 
-from django.urls import path
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -75,8 +74,3 @@ class CalendarsView(APIView):
         params.is_valid(raise_exception=True)
         calendar = calendar_create(account=request.user.account, **params.validated_data)
         return Response({"calendar": present_calendar(calendar)})
-
-
-urlpatterns = [
-    path("calendars", CalendarsView.as_view(), name="v1-calendars"),
-]

@@ -1,11 +1,18 @@
-"""Exception handling for the API dialects.
+"""Exception handling: one handler that dispatches to the calling view's error dialect.
 
-`/v1`: 422 {"errors": {field: [{"key": "errors.<code>", "description": ...}]}}; 401, 403, 404 and
-other client errors use the same map under the field "base".
-`/oauth`: RFC 6749 {"error": ..., "error_description": ...} (views set error_dialect = "oauth").
+A dialect is how one API family words its errors: an ErrorDialect whose render() turns an
+exception into a response. A view names its dialect object (`error_dialect = OAUTH_ERRORS`), and
+views that name none speak V1_ERRORS. Dialects live with the app that owns them (the core's two
+here; `bookings` adds Timekit's /v2 shape in bookings/api/errors.py), and this handler knows none
+of them, so a new dialect never touches the core.
+
+`/v1` (V1_ERRORS): 422 {"errors": {field: [{"key": "errors.<code>", "description": ...}]}}; 401,
+403, 404 and other client errors use the same map under the field "base".
+`/oauth` (OAUTH_ERRORS): RFC 6749 {"error": ..., "error_description": ...} with 400/401.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -126,11 +133,30 @@ def _oauth_response(exc: Exception) -> Response | None:
     return None
 
 
+@dataclass(frozen=True)
+class ErrorDialect:
+    """How one API family words its errors. `render` answers None for an exception it does not
+    translate, which DRF then re-raises (a 500, logged)."""
+
+    name: str
+    render: Callable[[Exception], Response | None]
+
+
+V1_ERRORS = ErrorDialect("v1", _v1_response)
+OAUTH_ERRORS = ErrorDialect("oauth", _oauth_response)
+
+
 def exception_handler(exc: Exception, context: dict) -> Response | None:
-    view = context.get("view")
-    if getattr(view, "error_dialect", "v1") == "oauth":
-        return _oauth_response(exc)
-    return _v1_response(exc)
+    """DRF's EXCEPTION_HANDLER: the view's dialect renders (V1_ERRORS when it names none)."""
+    dialect: ErrorDialect = getattr(context.get("view"), "error_dialect", V1_ERRORS)
+    return dialect.render(exc)
 
 
-__all__ = ["DomainError", "exception_handler", "validation_errors_body"]
+__all__ = [
+    "OAUTH_ERRORS",
+    "V1_ERRORS",
+    "DomainError",
+    "ErrorDialect",
+    "exception_handler",
+    "validation_errors_body",
+]

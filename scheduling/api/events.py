@@ -5,15 +5,13 @@
 - GET    /v1/events (+ /v1/events/pages/{token})   read events, paged
 - DELETE /v1/events                           delete managed events: delete_all or calendar_ids
 "Managed" always means managed by the calling application (request.user.application).
-Free/busy lives in api/free_busy.py; its routes are appended below.
+Free/busy lives in api/free_busy.py; every route is in api/urls.py.
 """
 
-from django.urls import path
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from scheduling.api import free_busy
 from scheduling.api.event_params import (
     EventDeleteSerializer,
     EventsDeleteAllSerializer,
@@ -127,15 +125,3 @@ class EventsPagesView(APIView):
         params, page = decode_page_token(token, kind="events", account_id=request.user.account.pk)
         query = event_query_restore(params=params, application=request.user.application)
         return Response(events_page(request, query=query, page=page))
-
-
-urlpatterns = [
-    path(
-        "calendars/<str:calendar_id>/events",
-        CalendarEventsView.as_view(),
-        name="v1-calendar-events",
-    ),
-    path("events", EventsView.as_view(), name="v1-events"),
-    path("events/pages/<str:token>", EventsPagesView.as_view(), name="v1-events-pages"),
-    *free_busy.urlpatterns,
-]

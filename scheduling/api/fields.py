@@ -18,6 +18,13 @@ from scheduling.timeformat import (
 from scheduling.timezones import is_valid_tzid
 
 
+def optional_text(max_length: int) -> serializers.CharField:
+    """An optional string kept exactly as sent (OAuth parameters, credentials); "" when absent."""
+    return serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=max_length, trim_whitespace=False
+    )
+
+
 @extend_schema_field(OpenApiTypes.STR)
 class TimeField(serializers.Field):
     """A UTC Time (any offset accepted on input); output `YYYY-MM-DDTHH:MM:SSZ`."""

@@ -5,7 +5,6 @@ has no read_free_busy, yet its read_free_busy() must work with it. `include_mana
 calling application's managed events; other applications' managed events count as external.
 """
 
-from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -76,9 +75,3 @@ class FreeBusyPagesView(APIView):
         )
         query = event_query_restore(params=params, application=request.user.application)
         return Response(free_busy_page(request, query=query, page=page))
-
-
-urlpatterns = [
-    path("free_busy", FreeBusyView.as_view(), name="v1-free_busy"),
-    path("free_busy/pages/<str:token>", FreeBusyPagesView.as_view(), name="v1-free_busy-pages"),
-]

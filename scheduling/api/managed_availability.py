@@ -1,6 +1,6 @@
 """Managed availability: /v1/available_periods and /v1/availability_rules.
 
-Scopes: reads need read_account, upserts create_event, deletes delete_event (see scopes.py).
+Scopes: SCOPES below, for every view here (our choice: the reference documents none).
 
 Choices where the reference is silent or unverified:
 - GET /v1/available_periods without `from`/`to`: from = 42 days before today, to = 201 days after
@@ -14,7 +14,6 @@ Choices where the reference is silent or unverified:
 
 import datetime as dt
 
-from django.urls import path
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -301,20 +300,3 @@ class AvailabilityRuleView(APIView):
             account=request.user.account, availability_rule_id=availability_rule_id
         )
         return Response(status=202)
-
-
-urlpatterns = [
-    path("available_periods", AvailablePeriodsView.as_view(), name="v1-available_periods"),
-    path(
-        "available_periods/pages/<str:token>",
-        AvailablePeriodsPagesView.as_view(),
-        name="v1-available_periods-pages",
-    ),
-    path("availability_rules", AvailabilityRulesView.as_view(), name="v1-availability_rules"),
-    # `path:` because pycronofy puts the id into the URL unescaped and ids may contain "/".
-    path(
-        "availability_rules/<path:availability_rule_id>",
-        AvailabilityRuleView.as_view(),
-        name="v1-availability_rule",
-    ),
-]

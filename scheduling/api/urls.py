@@ -1,20 +1,70 @@
-from django.urls import include, path
+"""Every route of the core's API, in one place: /oauth and /v1 (config/urls.py mounts them).
 
-from scheduling.api import (
-    accounts,
-    availability,
-    calendars,
-    events,
-    managed_availability,
-    oauth,
+Views live in the module of their resource; only here are they given paths and names.
+"""
+
+from django.urls import path
+
+from scheduling.api.accounts import (
+    AccountView,
+    ApplicationCalendarsView,
+    ProfilesView,
+    UserInfoView,
 )
+from scheduling.api.availability import AvailabilityView, SequencedAvailabilityView
+from scheduling.api.calendars import CalendarsView
+from scheduling.api.events import CalendarEventsView, EventsPagesView, EventsView
+from scheduling.api.free_busy import FreeBusyPagesView, FreeBusyView
+from scheduling.api.managed_availability import (
+    AvailabilityRulesView,
+    AvailabilityRuleView,
+    AvailablePeriodsPagesView,
+    AvailablePeriodsView,
+)
+from scheduling.api.oauth import RevokeView, TokenView
+from scheduling.pages.authorize import authorize
 
-oauth_urlpatterns = [path("", include(oauth.urlpatterns))]
+oauth_urlpatterns = [
+    path("token", TokenView.as_view(), name="oauth-token"),
+    path("token/revoke", RevokeView.as_view(), name="oauth-token-revoke"),
+    # The consent page is server-rendered (scheduling/pages/authorize.py) but lives under /oauth.
+    path("authorize", authorize, name="oauth-authorize"),
+]
 
 v1_urlpatterns = [
-    path("", include(accounts.urlpatterns)),
-    path("", include(calendars.urlpatterns)),
-    path("", include(events.urlpatterns)),
-    path("", include(managed_availability.urlpatterns)),
-    path("", include(availability.urlpatterns)),
+    path("account", AccountView.as_view(), name="v1-account"),
+    path("userinfo", UserInfoView.as_view(), name="v1-userinfo"),
+    path("profiles", ProfilesView.as_view(), name="v1-profiles"),
+    path(
+        "application_calendars", ApplicationCalendarsView.as_view(), name="v1-application-calendars"
+    ),
+    path("calendars", CalendarsView.as_view(), name="v1-calendars"),
+    path(
+        "calendars/<str:calendar_id>/events",
+        CalendarEventsView.as_view(),
+        name="v1-calendar-events",
+    ),
+    path("events", EventsView.as_view(), name="v1-events"),
+    path("events/pages/<str:token>", EventsPagesView.as_view(), name="v1-events-pages"),
+    path("free_busy", FreeBusyView.as_view(), name="v1-free_busy"),
+    path("free_busy/pages/<str:token>", FreeBusyPagesView.as_view(), name="v1-free_busy-pages"),
+    path("available_periods", AvailablePeriodsView.as_view(), name="v1-available_periods"),
+    path(
+        "available_periods/pages/<str:token>",
+        AvailablePeriodsPagesView.as_view(),
+        name="v1-available_periods-pages",
+    ),
+    path("availability_rules", AvailabilityRulesView.as_view(), name="v1-availability_rules"),
+    # `path:` because pycronofy puts the id into the URL unescaped and ids may contain "/".
+    path(
+        "availability_rules/<path:availability_rule_id>",
+        AvailabilityRuleView.as_view(),
+        name="v1-availability_rule",
+    ),
+    path("availability", AvailabilityView.as_view(), name="v1-availability"),
+    path(
+        "sequenced_availability",
+        SequencedAvailabilityView.as_view(),
+        name="v1-sequenced-availability",
+    ),
 ]

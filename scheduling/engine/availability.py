@@ -6,12 +6,12 @@ from itertools import islice
 
 from scheduling.engine import limits, validation
 from scheduling.engine.intervals import Span, ceil_seconds, merge, spans, to_datetime, to_seconds
-from scheduling.engine.model import RESPONSE_FORMATS, AvailabilityQuery, Available
+from scheduling.engine.model import RESPONSE_FORMATS, AvailabilityQuery, Available, Member
 from scheduling.engine.slots import slot_starts
 from scheduling.engine.windows import Windows, compute_windows
 
 
-def availability(query: AvailabilityQuery) -> list[Available]:
+def availability(query: AvailabilityQuery[Member]) -> list[Available]:
     """Answer an availability query: periods or slots in chronological order, each with the subs
     of every member free for all of it.
 
@@ -44,7 +44,7 @@ def _present(windows: Windows, found: Iterable[Span]) -> Iterator[Available]:
         yield Available(to_datetime(start), to_datetime(end), windows.participants(start, end))
 
 
-def earliest(now: datetime, minimum_notice) -> int:
+def earliest(now: datetime | None, minimum_notice) -> int:
     """The first second a slot or period may start at: now + minimum notice, rounded up."""
     validation.check_aware(now, "now")
     validation.non_negative(minimum_notice, "minimum_notice")
@@ -65,7 +65,7 @@ def slots_as_periods(slots: list[int], duration: int) -> list[Span]:
     return merge((t, t + duration) for t in slots)
 
 
-def _check(query: AvailabilityQuery) -> tuple[int, int, int, int, list[int] | None]:
+def _check(query: AvailabilityQuery[Member]) -> tuple[int, int, int, int, list[int] | None]:
     """Validate the query; return duration, interval, buffers (seconds) and the query slots."""
     validation.check_members(validation.check_groups(query.groups))
     validation.check_periods(query.query_periods, "query_periods")

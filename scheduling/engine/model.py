@@ -1,4 +1,10 @@
-"""Plain data in and out of the availability engine (no behaviour beyond validation)."""
+"""Plain data in and out of the availability engine (no behaviour beyond validation).
+
+A query is written once, by whoever asks (the API, a booking page), with each member named by a
+MemberRequest; a selector loads those members (busy blocks, rules, periods) and swaps a Member in
+for each, and the engine runs the query. Group, AvailabilityQuery, Step and SequenceQuery are
+generic over that member type, so the question keeps one shape from the edge to the engine.
+"""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -8,6 +14,8 @@ from typing import NamedTuple
 from scheduling.engine import limits
 
 RESPONSE_FORMATS = ("periods", "slots", "overlapping_slots")
+# Day names as the API and stored rules spell them, in the order WeeklyPeriod.day counts them.
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 class Interval(NamedTuple):
@@ -19,7 +27,8 @@ class Interval(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class WeeklyPeriod:
-    """One weekly window in a rule's local time: day 0=Monday..6=Sunday, minutes after midnight."""
+    """One weekly window in a rule's local time: day 0=Monday..6=Sunday (an index into WEEKDAYS),
+    minutes after midnight."""
 
     day: int
     start_minute: int
@@ -44,6 +53,27 @@ class Rule:
 
 
 @dataclass(frozen=True, slots=True)
+class MemberRequest:
+    """A member as a query names it, before anything about it is loaded.
+
+    `calendar_ids`: the calendars whose events count as busy (None: the selector decides);
+    `available_periods`: this member's own windows in this query (None: no limit of its own);
+    `managed_availability`: use the account's availability rules and available periods;
+    `availability_rule_ids`: only these rules (implies managed availability).
+    """
+
+    sub: str
+    calendar_ids: tuple[str, ...] | None = None
+    available_periods: tuple[Interval, ...] | None = None
+    managed_availability: bool = False
+    availability_rule_ids: tuple[str, ...] | None = None
+
+    @property
+    def managed(self) -> bool:
+        return self.managed_availability or self.availability_rule_ids is not None
+
+
+@dataclass(frozen=True, slots=True)
 class Member:
     """A participant: busy blocks plus, optionally, the windows they may be booked in."""
 
@@ -56,10 +86,10 @@ class Member:
 
 
 @dataclass(frozen=True, slots=True)
-class Group:
+class Group[M]:
     """Members that must all be free (required None) or at least `required` of them."""
 
-    members: tuple[Member, ...]
+    members: tuple[M, ...]
     required: int | None = None
 
 
@@ -72,11 +102,15 @@ class Buffer:
 
 
 @dataclass(frozen=True, slots=True)
-class AvailabilityQuery:
-    groups: tuple[Group, ...]
+class AvailabilityQuery[M]:
+    """Periods or slots of `required_duration` within the query periods (or exactly the query
+    slots) that suit every group. `now` may stay None until the query is run (a selector sets it);
+    the engine refuses a query without it."""
+
+    groups: tuple[Group[M], ...]
     query_periods: tuple[Interval, ...]
     required_duration: timedelta
-    now: datetime
+    now: datetime | None = None
     buffer: Buffer = Buffer()
     start_interval: timedelta = timedelta(minutes=limits.DEFAULT_START_INTERVAL_MINUTES)
     minimum_notice: timedelta = timedelta(0)
@@ -109,10 +143,10 @@ class Gap:
 
 
 @dataclass(frozen=True, slots=True)
-class Step:
+class Step[M]:
     sequence_id: str
     ordinal: int
-    groups: tuple[Group, ...]
+    groups: tuple[Group[M], ...]
     required_duration: timedelta
     start_interval: timedelta = timedelta(minutes=limits.DEFAULT_START_INTERVAL_MINUTES)
     buffer: Buffer = Buffer()
@@ -122,10 +156,12 @@ class Step:
 
 
 @dataclass(frozen=True, slots=True)
-class SequenceQuery:
-    steps: tuple[Step, ...]
+class SequenceQuery[M]:
+    """One slot per step, steps in ordinal order; `now` as in AvailabilityQuery."""
+
+    steps: tuple[Step[M], ...]
     query_periods: tuple[Interval, ...]
-    now: datetime
+    now: datetime | None = None
     minimum_notice: timedelta = timedelta(0)
     max_results: int = limits.DEFAULT_MAX_SEQUENCES
 

@@ -10,20 +10,14 @@ and each wall time is converted on its own (never local datetime + timedelta acr
 
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from scheduling.engine.intervals import Span, merge
 from scheduling.engine.model import Rule
+from scheduling.engine.zones import zone
 
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _ONE_DAY = timedelta(days=1)
-
-
-def zone(tzid: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(tzid)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown time zone {tzid!r}") from None
 
 
 def expand_rules(rules: tuple[Rule, ...], lo: int, hi: int) -> list[Span]:

@@ -7,7 +7,7 @@ from itertools import pairwise
 from scheduling.engine import limits, validation
 from scheduling.engine.availability import bookable, earliest
 from scheduling.engine.intervals import intersect, spans, to_datetime
-from scheduling.engine.model import SequenceItem, SequenceQuery, Step
+from scheduling.engine.model import Member, SequenceItem, SequenceQuery, Step
 from scheduling.engine.slots import slot_starts
 from scheduling.engine.windows import Windows, compute_windows
 
@@ -16,13 +16,13 @@ from scheduling.engine.windows import Windows, compute_windows
 class _Placed:
     """A step's candidate slot starts (chronological) and how to name its participants."""
 
-    step: Step
+    step: Step[Member]
     duration: int
     starts: list[int]
     windows: Windows
 
 
-def sequenced_availability(query: SequenceQuery) -> list[tuple[SequenceItem, ...]]:
+def sequenced_availability(query: SequenceQuery[Member]) -> list[tuple[SequenceItem, ...]]:
     """Sequences of slots, one per step in ordinal order, in order of their first slot.
 
     For every valid first-step slot (chronologically) the answer holds the sequence whose later
@@ -77,7 +77,7 @@ def _choices(placed: list[_Placed], gaps: list[tuple[int, int | None]]) -> list[
     return choices
 
 
-def _place(step: Step, periods: list, first: int) -> _Placed:
+def _place(step: Step[Member], periods: list, first: int) -> _Placed:
     duration = validation.duration(step.required_duration, "step required_duration")
     interval = validation.start_interval(step.start_interval)
     before, after = validation.buffer(step.buffer)
@@ -100,7 +100,7 @@ def _item(placed: _Placed, index: int) -> SequenceItem:
     )
 
 
-def _gap_bounds(earlier: Step, later: Step) -> tuple[int, int | None]:
+def _gap_bounds(earlier: Step[Member], later: Step[Member]) -> tuple[int, int | None]:
     """Seconds allowed between the end of `earlier` and the start of `later`: (min, max|None)."""
     minima = [g.minimum for g in (earlier.gap_after, later.gap_before) if g.minimum is not None]
     maxima = [g.maximum for g in (earlier.gap_after, later.gap_before) if g.maximum is not None]
@@ -113,7 +113,7 @@ def _gap_bounds(earlier: Step, later: Step) -> tuple[int, int | None]:
     return low, high
 
 
-def _check(query: SequenceQuery) -> list[Step]:
+def _check(query: SequenceQuery[Member]) -> list[Step[Member]]:
     if not query.steps:
         raise ValueError("a sequence needs at least one step")
     if len(query.steps) > limits.MAX_SEQUENCE_STEPS:

@@ -5,10 +5,10 @@ from datetime import datetime, timedelta
 
 from scheduling.engine import limits
 from scheduling.engine.intervals import duration_seconds
-from scheduling.engine.model import Buffer, Group, Interval
+from scheduling.engine.model import Buffer, Group, Interval, Member
 
 
-def check_groups(groups: Sequence[Group], what: str = "groups") -> int:
+def check_groups(groups: Sequence[Group[Member]], what: str = "groups") -> int:
     """Validate groups; return how many members they hold."""
     if not groups:
         raise ValueError(f"{what}: at least one group is required")
@@ -28,6 +28,9 @@ def check_groups(groups: Sequence[Group], what: str = "groups") -> int:
                 f"{what}: required must be None ('all') or 1..{len(group.members)}, "
                 f"got {required!r}"
             )
+        if not all(isinstance(member, Member) for member in group.members):
+            # A query still naming MemberRequests has not been through a selector.
+            raise ValueError(f"{what}: members must be loaded Members, not requests")
         subs = [member.sub for member in group.members]
         if len(set(subs)) != len(subs):
             raise ValueError(f"{what}: a group lists the same sub twice: {subs}")

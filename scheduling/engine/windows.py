@@ -72,7 +72,7 @@ class Windows:
 
 
 def compute_windows(
-    groups: Sequence[Group],
+    groups: Sequence[Group[Member]],
     periods: list[Span],
     *,
     duration: int,
@@ -106,7 +106,7 @@ def compute_windows(
     return Windows(_combine(components, duration), roster)
 
 
-def _is_all(group: Group) -> bool:
+def _is_all(group: Group[Member]) -> bool:
     return group.required is None or group.required >= len(group.members)
 
 

@@ -8,6 +8,7 @@ errors go back to the redirect URI as `error=...&state=...`.
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,24 +17,15 @@ from django.views.decorators.http import require_http_methods
 
 from scheduling.errors import ValidationFailed
 from scheduling.models import Application
+from scheduling.pages.forms import form_errors
 from scheduling.pages.oauth_forms import AuthorizationRequestForm, ConsentForm
+from scheduling.scopes import SCOPE_DESCRIPTIONS
 from scheduling.services.oauth import (
     authorization_client_check,
     authorization_code_create,
     authorization_scope_check,
 )
 
-SCOPE_WORDS = {
-    "read_account": "See your name, email address and time zone",
-    "list_calendars": "See the list of your calendars",
-    "read_events": "Read the events in your calendars",
-    "create_event": "Create and update events in your calendars",
-    "delete_event": "Delete the events it manages in your calendars",
-    "read_free_busy": "See when you are free or busy",
-    "create_calendar": "Create calendars for you",
-    "change_participation_status": "Accept or decline invitations for you",
-    "read_write": "Read and change all of your calendars and events",
-}
 REQUEST_FIELDS = ("response_type", "client_id", "redirect_uri", "scope", "state")
 
 
@@ -49,9 +41,9 @@ def _error_page(request: HttpRequest, description: str) -> HttpResponse:
     return render(request, "oauth/error.html", {"description": description}, status=400)
 
 
-def _first_error(exc: ValidationFailed) -> tuple[str, str]:
-    items = next(iter(exc.errors.values()))
-    return items[0]
+def _first_error(exc: ValidationFailed) -> ValidationError:
+    _field, error = form_errors(exc)[0]
+    return error
 
 
 def _authorize_url(data: dict) -> str:
@@ -74,11 +66,11 @@ def authorize(request: HttpRequest) -> HttpResponse:
             client_id=data["client_id"], redirect_uri=redirect_uri
         )
     except ValidationFailed as exc:
-        return _error_page(request, _first_error(exc)[1])
+        return _error_page(request, _first_error(exc).message)
     try:
         scope = authorization_scope_check(response_type=data["response_type"], scope=data["scope"])
     except ValidationFailed as exc:
-        error = _first_error(exc)[0]
+        error = _first_error(exc).code
         return HttpResponseRedirect(
             redirect_uri_with(redirect_uri, {"error": error, "state": state})
         )
@@ -94,7 +86,7 @@ def _consent_page(
 ) -> HttpResponse:
     context = {
         "application": application,
-        "scopes": [SCOPE_WORDS[name] for name in scope.split()],
+        "scopes": [SCOPE_DESCRIPTIONS[name] for name in scope.split()],
         "redirect_host": urlsplit(data["redirect_uri"]).netloc or data["redirect_uri"],
         # The POST carries the checked request back; it is checked again there.
         "fields": {field: data[field] for field in REQUEST_FIELDS} | {"scope": scope},

@@ -1,20 +1,24 @@
 """Availability queries: load what the engine needs in a constant number of queries, run it.
 
-The API (/v1/availability, /v1/sequenced_availability) and the booking pages call these; they differ
-only in how they present the results.
+Callers build the engine's own query (engine.AvailabilityQuery or SequenceQuery) naming each member
+by an engine.MemberRequest; these load the members, swap them in and run the engine. The API
+(/v1/availability, /v1/sequenced_availability) and the booking pages call them alike, and map a
+MembersRejected onto their own input (JSON paths, form fields).
 """
 
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 
 from django.db import connection
 from django.db.models import QuerySet, TextField, Value
 from django.db.models.functions import Cast, Concat
 
 from scheduling import engine
-from scheduling.errors import ValidationFailed
+from scheduling.engine import MemberRequest
+from scheduling.engine.model import WEEKDAYS
+from scheduling.errors import MemberProblem, MembersRejected
 from scheduling.models import (
     Account,
     Application,
@@ -27,144 +31,59 @@ from scheduling.models import (
 from scheduling.scopes import can_read_free_busy, parse_scope
 from scheduling.selectors.access import accounts_visible_to
 
-_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-
-
-@dataclass(frozen=True)
-class MemberSpec:
-    """One member as the request names it; `field` is its path for error messages."""
-
-    sub: str
-    field: str
-    calendar_ids: tuple[str, ...] | None = None
-    available_periods: tuple[engine.Interval, ...] | None = None
-    managed_availability: bool = False
-    availability_rule_ids: tuple[str, ...] | None = None
-
-    @property
-    def managed(self) -> bool:
-        return self.managed_availability or self.availability_rule_ids is not None
-
-
-@dataclass(frozen=True)
-class GroupSpec:
-    members: tuple[MemberSpec, ...]
-    required: int | None  # None: all
-
-
-@dataclass(frozen=True)
-class AvailabilityRequest:
-    groups: tuple[GroupSpec, ...]
-    required_duration: dt.timedelta
-    query_periods: tuple[engine.Interval, ...] = ()
-    query_slots: tuple[dt.datetime, ...] | None = None
-    buffer: engine.Buffer = field(default_factory=engine.Buffer)
-    start_interval: dt.timedelta = dt.timedelta(minutes=15)
-    minimum_notice: dt.timedelta = dt.timedelta(0)
-    response_format: str = "periods"
-    max_results: int = engine.limits.DEFAULT_MAX_RESULTS
-
-
-@dataclass(frozen=True)
-class StepSpec:
-    sequence_id: str
-    ordinal: int
-    groups: tuple[GroupSpec, ...]
-    required_duration: dt.timedelta
-    start_interval: dt.timedelta
-    buffer: engine.Buffer
-    gap_before: engine.Gap
-    gap_after: engine.Gap
-    query_periods: tuple[engine.Interval, ...] | None = None
-
-
-@dataclass(frozen=True)
-class SequenceRequest:
-    steps: tuple[StepSpec, ...]
-    query_periods: tuple[engine.Interval, ...]
-    minimum_notice: dt.timedelta = dt.timedelta(0)
-    max_results: int = engine.limits.DEFAULT_MAX_SEQUENCES
-
 
 def availability_find(
     *,
     application: Application,
-    request: AvailabilityRequest,
+    query: engine.AvailabilityQuery[MemberRequest],
     now: dt.datetime,
     only_account: Account | None = None,
 ) -> list[engine.Available]:
     """Run an availability query for the application's accounts (or, for a query made with an
-    account's access token, for that account only: see load_members)."""
-    periods = request.query_periods or tuple(
-        engine.Interval(start, start + request.required_duration)
-        for start in request.query_slots or ()
+    account's access token, for that account only: see load_members).
+
+    Raises MembersRejected naming the member requests that cannot be used.
+    """
+    periods = query.query_periods or tuple(
+        engine.Interval(start, start + query.required_duration) for start in query.query_slots or ()
     )
     members = load_members(
         application=application,
-        specs=[member for group in request.groups for member in group.members],
-        window=_window(periods, [request.buffer]),
+        requests=[member for group in query.groups for member in group.members],
+        window=_window(periods, [query.buffer]),
         only_account=only_account,
     )
-    query = engine.AvailabilityQuery(
-        groups=tuple(
-            engine.Group(tuple(members[m] for m in group.members), group.required)
-            for group in request.groups
-        ),
-        query_periods=periods,
-        required_duration=request.required_duration,
-        now=now,
-        buffer=request.buffer,
-        start_interval=request.start_interval,
-        minimum_notice=request.minimum_notice,
-        max_results=request.max_results,
-        response_format=request.response_format,
-        query_slots=request.query_slots,
-    )
-    return engine.availability(query)
+    return engine.availability(replace(query, groups=_loaded(query.groups, members), now=now))
 
 
 def sequenced_availability_find(
     *,
     application: Application,
-    request: SequenceRequest,
+    query: engine.SequenceQuery[MemberRequest],
     now: dt.datetime,
     only_account: Account | None = None,
 ) -> list[tuple[engine.SequenceItem, ...]]:
     """Run a sequenced availability query: one load for the members of every step."""
-    specs = [m for step in request.steps for group in step.groups for m in group.members]
+    requests = [m for step in query.steps for group in step.groups for m in group.members]
     # Every step lies inside the top-level query periods (a step's own periods only narrow
     # them), so those, widened by the buffers, bound the busy blocks that can matter.
     members = load_members(
         application=application,
-        specs=specs,
-        window=_window(request.query_periods, [step.buffer for step in request.steps]),
+        requests=requests,
+        window=_window(query.query_periods, [step.buffer for step in query.steps]),
         only_account=only_account,
     )
-    steps = tuple(
-        engine.Step(
-            sequence_id=step.sequence_id,
-            ordinal=step.ordinal,
-            groups=tuple(
-                engine.Group(tuple(members[m] for m in group.members), group.required)
-                for group in step.groups
-            ),
-            required_duration=step.required_duration,
-            start_interval=step.start_interval,
-            buffer=step.buffer,
-            gap_before=step.gap_before,
-            gap_after=step.gap_after,
-            query_periods=step.query_periods,
-        )
-        for step in request.steps
+    steps = tuple(replace(step, groups=_loaded(step.groups, members)) for step in query.steps)
+    return engine.sequenced_availability(replace(query, steps=steps, now=now))
+
+
+def _loaded(
+    groups: Iterable[engine.Group[MemberRequest]], members: dict[MemberRequest, engine.Member]
+) -> tuple[engine.Group[engine.Member], ...]:
+    """The groups with each member request swapped for its loaded member."""
+    return tuple(
+        replace(group, members=tuple(members[m] for m in group.members)) for group in groups
     )
-    query = engine.SequenceQuery(
-        steps=steps,
-        query_periods=request.query_periods,
-        now=now,
-        minimum_notice=request.minimum_notice,
-        max_results=request.max_results,
-    )
-    return engine.sequenced_availability(query)
 
 
 def _window(
@@ -191,42 +110,44 @@ class _AccountData:
 def load_members(
     *,
     application: Application,
-    specs: Sequence[MemberSpec],
+    requests: Sequence[MemberRequest],
     window: engine.Interval,
     only_account: Account | None = None,
-) -> dict[MemberSpec, engine.Member]:
-    """Engine members for `specs`, loaded with at most five queries whatever their number.
+) -> dict[MemberRequest, engine.Member]:
+    """Engine members for the member requests, loaded with at most five queries whatever their
+    number.
 
     The members may be any accounts the application sees; with `only_account` (a query made with
     that account's access token) only that account, since one account's token never reads
     another's data: other accounts are queried with the application's API key.
-    Raises ValidationFailed naming the field of an unknown or foreign sub, calendar or rule.
+    Raises MembersRejected naming the request of an unknown or foreign sub, calendar or rule.
     """
-    data = _load_accounts(application, specs, only_account)
-    managed_ids = {data[spec.sub].account.pk for spec in specs if spec.managed}
+    data = _load_accounts(application, requests, only_account)
+    unique = list(dict.fromkeys(requests))  # equal requests load once, reported at the first
+    managed_ids = {data[request.sub].account.pk for request in unique if request.managed}
     if managed_ids:
         _load_managed(data, managed_ids, window)
-    selected = {spec: _busy_calendars(spec, data[spec.sub]) for spec in specs}
+    selected = {request: _busy_calendars(request, data[request.sub]) for request in unique}
     busy = _load_busy({pk for pks in selected.values() for pk in pks}, window)
     members = {}
-    for spec in specs:
-        account_data = data[spec.sub]
-        rules = _rules_for(spec, account_data) if spec.managed else ()
-        members[spec] = engine.Member(
-            sub=spec.sub,
-            busy=[block for pk in selected[spec] for block in busy.get(pk, ())],
-            managed=spec.managed,
+    for request in unique:
+        account_data = data[request.sub]
+        rules = _rules_for(request, account_data) if request.managed else ()
+        members[request] = engine.Member(
+            sub=request.sub,
+            busy=[block for pk in selected[request] for block in busy.get(pk, ())],
+            managed=request.managed,
             rules=tuple(_engine_rule(rule) for rule in rules),
-            available_periods=account_data.periods if spec.managed_availability else (),
-            request_periods=spec.available_periods,
+            available_periods=account_data.periods if request.managed_availability else (),
+            request_periods=request.available_periods,
         )
     return members
 
 
 def _load_accounts(
-    application: Application, specs: Sequence[MemberSpec], only_account: Account | None
+    application: Application, requests: Sequence[MemberRequest], only_account: Account | None
 ) -> dict[str, _AccountData]:
-    subs = {spec.sub for spec in specs}
+    subs = {request.sub for request in requests}
     visible = accounts_visible_to(application=application)
     if only_account is not None:
         visible = visible.filter(pk=only_account.pk)
@@ -239,15 +160,16 @@ def _load_accounts(
         problem = ("unknown_sub", "is not an account of this application")
     accounts = {a.sub: a for a in visible.filter(sub__in=subs)}
     refused = _free_busy_refused(application, accounts)
-    errors = {}
-    for spec in specs:
-        if spec.sub not in accounts:
-            errors[f"{spec.field}.sub"] = [(problem[0], f"{spec.sub!r} {problem[1]}")]
-        elif spec.sub in refused:
-            text = f"{spec.sub!r} has not allowed this application to read their free/busy time"
-            errors[f"{spec.field}.sub"] = [("not_accessible", text)]
-    if errors:
-        raise ValidationFailed(errors)
+    problems = []
+    for request in requests:
+        if request.sub not in accounts:
+            text = f"{request.sub!r} {problem[1]}"
+            problems.append(MemberProblem(request, "sub", problem[0], text))
+        elif request.sub in refused:
+            text = f"{request.sub!r} has not allowed this application to read their free/busy time"
+            problems.append(MemberProblem(request, "sub", "not_accessible", text))
+    if problems:
+        raise MembersRejected(problems)
     data = {sub: _AccountData(account, {}, {}, []) for sub, account in accounts.items()}
     by_pk = {d.account.pk: d for d in data.values()}
     calendars = Calendar.objects.filter(account_id__in=by_pk, deleted=False).values_list(
@@ -285,39 +207,36 @@ def _load_managed(
         by_pk[account_id].periods.append((start, end))
 
 
-def _busy_calendars(spec: MemberSpec, data: _AccountData) -> list[int]:
+def _busy_calendars(request: MemberRequest, data: _AccountData) -> list[int]:
     """The calendars whose events count as busy for this member.
 
     The member's own calendar_ids when given; else, under managed availability, the union of the
     calendars its rules name (when they name any); else every live calendar of the account.
     """
-    if spec.calendar_ids is not None:
-        unknown = [cid for cid in spec.calendar_ids if cid not in data.calendars]
+    if request.calendar_ids is not None:
+        unknown = [cid for cid in request.calendar_ids if cid not in data.calendars]
         if unknown:
-            raise ValidationFailed.one(
-                f"{spec.field}.calendar_ids",
-                "unknown_calendar",
-                f"{unknown[0]!r} is not a calendar of {spec.sub!r}",
+            text = f"{unknown[0]!r} is not a calendar of {request.sub!r}"
+            raise MembersRejected(
+                [MemberProblem(request, "calendar_ids", "unknown_calendar", text)]
             )
-        return [data.calendars[cid] for cid in spec.calendar_ids]
-    if spec.managed:
-        named = {cid for rule in _rules_for(spec, data) for cid in rule.calendar_ids}
+        return [data.calendars[cid] for cid in request.calendar_ids]
+    if request.managed:
+        named = {cid for rule in _rules_for(request, data) for cid in rule.calendar_ids}
         if named:
             return [pk for cid, pk in data.calendars.items() if cid in named]
     return list(data.calendars.values())
 
 
-def _rules_for(spec: MemberSpec, data: _AccountData) -> list[AvailabilityRule]:
-    if spec.availability_rule_ids is None:
+def _rules_for(request: MemberRequest, data: _AccountData) -> list[AvailabilityRule]:
+    if request.availability_rule_ids is None:
         return list(data.rules.values())
-    unknown = [rid for rid in spec.availability_rule_ids if rid not in data.rules]
+    unknown = [rid for rid in request.availability_rule_ids if rid not in data.rules]
     if unknown:
-        raise ValidationFailed.one(
-            f"{spec.field}.availability_rule_ids",
-            "unknown_availability_rule",
-            f"{unknown[0]!r} is not an availability rule of {spec.sub!r}",
-        )
-    return [data.rules[rid] for rid in spec.availability_rule_ids]
+        text = f"{unknown[0]!r} is not an availability rule of {request.sub!r}"
+        code = "unknown_availability_rule"
+        raise MembersRejected([MemberProblem(request, "availability_rule_ids", code, text)])
+    return [data.rules[rid] for rid in request.availability_rule_ids]
 
 
 def _load_busy(calendar_pks: set[int], window: engine.Interval) -> dict[int, list]:
@@ -372,7 +291,7 @@ def _engine_rule(rule: AvailabilityRule) -> engine.Rule:
         tzid=rule.tzid,
         weekly_periods=tuple(
             engine.WeeklyPeriod(
-                day=_DAYS.index(period["day"]),
+                day=WEEKDAYS.index(period["day"]),
                 start_minute=_minutes(period["start_time"]),
                 end_minute=_minutes(period["end_time"]),
             )

@@ -8,6 +8,19 @@ from scheduling.errors import ValidationFailed
 from scheduling.models import Account, Calendar
 
 
+def calendar_write_problem(calendar: Calendar) -> str | None:
+    """Why no application may change events in this calendar, or None when they may.
+
+    The one statement of it: services refuse writes with this description (services/events.py),
+    and event responses report `event_editable` by it (selectors/events.py: event_writable_by).
+    """
+    if calendar.deleted:
+        return "The calendar has been deleted."
+    if calendar.readonly:
+        return "The calendar is read-only."
+    return None
+
+
 def calendars_for_account(*, account: Account) -> QuerySet[Calendar]:
     """Every calendar of the account, deleted ones included (they show `calendar_deleted`),
     with their profile, in one query."""

@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 
 from scheduling.errors import NotFound
 from scheduling.models import Account, Application, Event
-from scheduling.selectors.calendars import calendars_owned
+from scheduling.selectors.calendars import calendar_write_problem, calendars_owned
 from scheduling.selectors.windows import window_resolve
 from scheduling.timeformat import TimeValue
 
@@ -166,11 +166,11 @@ def free_busy_for_read(*, account: Account, query: EventQuery) -> QuerySet[Event
 
 def event_writable_by(event: Event, application_id: int) -> bool:
     """Whether the application may change (update, delete) the event, as services/events.py
-    enforces: an external event or one of its own managed events, in a calendar that is neither
-    read-only nor deleted. Reads loaded fields only: `event.calendar` must be loaded."""
+    enforces: an external event or one of its own managed events, in a calendar the services
+    write to (calendar_write_problem). Reads loaded fields only: `event.calendar` must be loaded."""
     if event.application_id not in (None, application_id):
         return False
-    return not (event.calendar.readonly or event.calendar.deleted)
+    return calendar_write_problem(event.calendar) is None
 
 
 def free_busy_status(event: Event) -> str:

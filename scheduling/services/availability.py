@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from scheduling.engine.model import WEEKDAYS
 from scheduling.errors import ValidationFailed
 from scheduling.models import Account, AvailabilityRule, AvailablePeriod
 from scheduling.selectors.access import access_availability_rule
 from scheduling.selectors.calendars import calendars_by_id
 from scheduling.services.checks import client_id_check, tzid_check
 
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MAX_WEEKLY_PERIODS = 100
 _CLOCK_TIME = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]")
 END_OF_DAY = "24:00"

@@ -22,7 +22,7 @@ from django.utils import timezone
 from scheduling.errors import ValidationFailed
 from scheduling.models import Account, Application, Calendar, Event
 from scheduling.selectors.access import access_calendar
-from scheduling.selectors.calendars import calendars_owned
+from scheduling.selectors.calendars import calendar_write_problem, calendars_owned
 from scheduling.signals import ChangeOrigin, events_changed_on_commit
 from scheduling.timeformat import TimeValue
 from scheduling.timezones import UTC_TZID, start_of_day
@@ -80,10 +80,9 @@ def event_span_resolve(
 
 def _writable_calendar(*, account: Account, calendar_id: str) -> Calendar:
     calendar = access_calendar(account=account, calendar_id=calendar_id)
-    if calendar.deleted:
-        raise ValidationFailed.one("calendar_id", "invalid", "The calendar has been deleted.")
-    if calendar.readonly:
-        raise ValidationFailed.one("calendar_id", "invalid", "The calendar is read-only.")
+    problem = calendar_write_problem(calendar)
+    if problem is not None:
+        raise ValidationFailed.one("calendar_id", "invalid", problem)
     return calendar
 
 

@@ -156,6 +156,37 @@ def refresh_token_exchange(
     return tokens_issue(grant=stored.grant, now=now)
 
 
+def token_exchange(
+    *,
+    application: Application,
+    grant_type: str,
+    code: str = "",
+    redirect_uri: str = "",
+    refresh_token: str = "",
+    now: dt.datetime | None = None,
+) -> IssuedTokens:
+    """Tokens for a token request (POST /oauth/token), by its grant type.
+
+    Each grant type needs its own parameters (RFC 6749 4.1.3, 6); a missing one is
+    `invalid_request`, an unknown grant type `unsupported_grant_type`.
+    """
+    if grant_type == "authorization_code":
+        _required(code=code, redirect_uri=redirect_uri)
+        return authorization_code_exchange(
+            application=application, code=code, redirect_uri=redirect_uri, now=now
+        )
+    if grant_type == "refresh_token":
+        _required(refresh_token=refresh_token)
+        return refresh_token_exchange(application=application, refresh_token=refresh_token, now=now)
+    raise _error("grant_type", "unsupported_grant_type", "Use authorization_code or refresh_token.")
+
+
+def _required(**values: str) -> None:
+    for field, value in values.items():
+        if not value:
+            raise _error(field, "invalid_request", "This field is required.")
+
+
 def authorization_revoke(
     *,
     application: Application,

@@ -275,3 +275,23 @@ def test_bad_credentials_get_401(anon_api, header):
         "/v1/availability", data="{}", content_type="application/json", **extra
     )
     assert response.status_code == 401
+
+
+def test_more_query_slots_than_query_periods_are_allowed(app_creds, account):
+    # Slots are not turned into query periods on the way (at most 50 of those, 100 slots).
+    body = query(account, response_format="slots")
+    del body["query_periods"]
+    body["query_slots"] = [{"start": z(at(n / 4))} for n in range(60)]
+    slots = post(app_creds, body).json()["available_slots"]
+    assert len(slots) == 60
+
+
+def test_the_same_unknown_member_in_two_groups_is_named_at_both_paths(app_creds, account):
+    body = query(account)
+    body["participants"] = [{"members": ["apc_nobody"]}, {"members": [account.sub, "apc_nobody"]}]
+    response = post(app_creds, body)
+    assert response.status_code == 422
+    assert set(response.json()["errors"]) == {
+        "participants.0.members.0.sub",
+        "participants.1.members.1.sub",
+    }

@@ -11,6 +11,7 @@ from scheduling.engine import (
     Group,
     Interval,
     Member,
+    MemberRequest,
     Rule,
     SequenceQuery,
     Step,
@@ -74,6 +75,8 @@ def test_the_valid_query_used_below_is_accepted():
         ({"max_results": limits.MAX_RESULTS + 1}, "max_results"),
         ({"response_format": "free_busy"}, "response_format"),
         ({"now": NAIVE}, "now must be an aware"),
+        ({"now": None}, "now must be an aware"),
+        ({"groups": (Group((MemberRequest("acc_a"),)),)}, "loaded Members, not requests"),
         ({"query_slots": ()}, "query_slots must not be empty"),
         ({"query_slots": (at("09:00"),) * (limits.MAX_QUERY_SLOTS + 1)}, "at most 100"),
         ({"query_slots": (NAIVE,)}, "aware"),
@@ -169,6 +172,11 @@ def step(ordinal, **options) -> Step:
             "at most 100 members",
         ),
         (replace(sequence(step(1)), now=NAIVE), "now must be an aware"),
+        (replace(sequence(step(1)), now=None), "now must be an aware"),
+        (
+            sequence(replace(step(1), groups=(Group((MemberRequest("acc_a"),)),))),
+            "loaded Members, not requests",
+        ),
     ],
 )
 def test_sequenced_availability_rejects(query_, message):
