@@ -1,7 +1,9 @@
 """Fixtures for outgoing HTTP: a local receiver, a fake DNS, and a tripwire on connections.
 
 This workplace forbids traffic to any host but 127.0.0.1, and a DNS query for a made-up name would
-leave the machine, so tests that deal in host names resolve them through `fake_dns`, and tests of
+leave the machine. So here no name but `localhost` resolves (`local_names_only`, for every test):
+a callback queued to `https://example.com/...` fails its attempt with "cannot resolve" instead of
+asking a DNS server. Tests that deal in host names give them answers through `fake_dns`; tests of
 refused addresses run under `no_connections`, which fails the test on any connection attempt.
 """
 
@@ -13,6 +15,25 @@ import pytest
 from tests.receivers import CallbackReceiver
 
 _real_getaddrinfo = socket.getaddrinfo
+LOCAL_NAMES = {"localhost", "localhost.", "ip6-localhost"}
+
+
+def _is_ip_literal(host) -> bool:
+    try:
+        ipaddress.ip_address(host.decode() if isinstance(host, bytes) else host)
+    except (ValueError, AttributeError):
+        return False
+    return True
+
+
+@pytest.fixture(autouse=True)
+def local_names_only(monkeypatch):
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host is None or _is_ip_literal(host) or host in LOCAL_NAMES:
+            return _real_getaddrinfo(host, port, *args, **kwargs)
+        raise socket.gaierror(socket.EAI_NONAME, f"tests resolve no name but localhost: {host}")
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
 
 
 @pytest.fixture
@@ -48,11 +69,7 @@ class FakeDNS:
         self.answers[name] = list(answers)
 
     def getaddrinfo(self, host, port, family=0, type=0, proto=0, flags=0):
-        try:
-            ipaddress.ip_address(host)
-        except ValueError:
-            pass
-        else:
+        if _is_ip_literal(host):
             return _real_getaddrinfo(host, port, family, type, proto, flags)
         self.lookups.append(host)
         if host not in self.answers:

@@ -213,10 +213,12 @@ def test_a_refused_private_address_is_a_failed_attempt_without_a_connection(
 ):
     settings.CALLBACK_ALLOWED_NETWORKS = []
     fake_dns.add("hooks.example.test", ["127.0.0.1"])
+    fake_dns.add("localhost", ["127.0.0.1", "::1"])
     urls = [
         "http://10.0.0.1/hook",
         "http://169.254.169.254/latest/meta-data/",
         "http://[::1]:8000/hook",
+        "http://localhost:8000/hook",
         "http://hooks.example.test/hook",
     ]
     for url in urls:
@@ -225,6 +227,14 @@ def test_a_refused_private_address_is_a_failed_attempt_without_a_connection(
         row = reloaded(callback)
         assert "nothing was sent" in row.last_error
         assert "outside CALLBACK_ALLOWED_NETWORKS" in row.last_error
+    assert no_connections == []
+
+
+@pytest.mark.django_db
+def test_a_host_that_does_not_resolve_is_retried(app_creds, no_connections):
+    callback = enqueue(app_creds, "https://hooks.example.com/cronofy")
+    assert callback_deliver(callback_id=callback.pk, now=NOW) == "retry"
+    assert reloaded(callback).last_error.startswith("cannot resolve the host")
     assert no_connections == []
 
 
