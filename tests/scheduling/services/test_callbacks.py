@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import time
 
 import pytest
 from django.db import transaction
@@ -393,3 +394,15 @@ def test_the_sweep_stops_at_its_time_budget(app_creds, receiver):
         enqueue(app_creds, receiver.url)
     assert callbacks_deliver_due(now=NOW, budget=0) == 0
     assert receiver.received == []
+
+
+@pytest.mark.django_db
+def test_a_sweep_out_of_time_hands_back_the_claims_it_did_not_use(app_creds, receiver, monkeypatch):
+    rows = [enqueue(app_creds, receiver.url) for _ in range(3)]
+    ticks = iter([0.0, 0.0, 0.0])  # start, claim, first attempt; then the budget is spent
+    monkeypatch.setattr(callbacks, "_budget_clock", lambda: next(ticks, 99.0))
+    assert callbacks_deliver_due(now=NOW, batch=3, budget=10) == 1
+    states = sorted((r.state, r.attempts, r.claim_token) for r in map(reloaded, rows))
+    assert states == [("delivered", 1, None), ("pending", 0, None), ("pending", 0, None)]
+    monkeypatch.setattr(callbacks, "_budget_clock", time.monotonic)
+    assert callbacks_deliver_due(now=NOW) == 2
