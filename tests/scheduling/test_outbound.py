@@ -1,9 +1,18 @@
 """The outgoing network guard: which addresses are refused, when, and that a refusal never
 connects. Host names resolve through `fake_dns`; nothing here reaches beyond 127.0.0.1."""
 
+import contextlib
+import datetime
 import ipaddress
+import socket
+import ssl
+import threading
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from scheduling import outbound
 
@@ -109,6 +118,8 @@ def test_loopback_is_refused_when_not_allowed(settings, fake_dns, no_connections
         ("http://[::1]:8000/hook", "::1 is a loopback address"),
         ("http://rebound.example.test/hook", "127.0.0.1 is a loopback address"),
         ("http://[::ffff:192.168.0.1]/hook", "embeds 192.168.0.1"),
+        ("https://10.0.0.1/hook", "10.0.0.1 is a private address"),
+        ("https://rebound.example.test/hook", "127.0.0.1 is a loopback address"),
     ],
 )
 def test_post_to_a_refused_address_never_connects(settings, fake_dns, no_connections, url, message):
@@ -170,3 +181,55 @@ def test_post_times_out_reading_a_slow_response(receiver):
     receiver.delay = 1.0
     with pytest.raises(outbound.OutboundError, match=r"no response within 0.2 s"):
         outbound.post(receiver.url, body=b"{}", headers={}, connect_timeout=1, read_timeout=0.2)
+
+
+@pytest.fixture
+def tls_listener(tmp_path):
+    """A TLS server on 127.0.0.1 with a self-signed certificate: records the SNI it is asked for."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "secure.example.test")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+    (tmp_path / "cert.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    (tmp_path / "key.pem").write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
+    server_names: list[str] = []
+    context.sni_callback = lambda sock, server_name, ctx: server_names.append(server_name)
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve_one() -> None:
+        conn, _ = listener.accept()
+        with contextlib.suppress(ssl.SSLError, OSError):
+            context.wrap_socket(conn, server_side=True).close()
+        conn.close()
+
+    thread = threading.Thread(target=serve_one, daemon=True)
+    thread.start()
+    yield listener.getsockname()[1], server_names
+    listener.close()
+    thread.join(5)
+
+
+def test_https_connects_to_the_checked_address_with_the_name_as_sni(fake_dns, tls_listener):
+    port, server_names = tls_listener
+    fake_dns.add("secure.example.test", ["127.0.0.1"])
+    # The certificate is self-signed, so verification fails, after the handshake began.
+    with pytest.raises(outbound.OutboundError, match="TLS error"):
+        outbound.post(f"https://secure.example.test:{port}/cb", body=b"{}", headers={}, **TIMEOUTS)
+    assert server_names == ["secure.example.test"]
