@@ -1,5 +1,6 @@
 """Settings, driven by environment variables (see README, "Configuration")."""
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -195,6 +196,15 @@ ACCESS_TOKEN_LIFETIME_SECONDS = int(os.environ.get("ACCESS_TOKEN_LIFETIME_SECOND
 AUTHORIZATION_CODE_LIFETIME_SECONDS = 600
 
 Q_CLUSTER = q_cluster_settings(os.environ.get("Q2_REDIS_URL", ""))
+
+# Outgoing signed callbacks (docs/callbacks.md). Callback hosts must resolve to public addresses;
+# these networks (CIDRs) are exempt. An invalid CIDR stops the start-up here.
+CALLBACK_ALLOWED_NETWORKS = [
+    str(ipaddress.ip_network(net, strict=False))
+    for net in env_list("CALLBACK_ALLOWED_NETWORKS", "")
+]
+CALLBACK_CONNECT_TIMEOUT = float(os.environ.get("CALLBACK_CONNECT_TIMEOUT", "3"))
+CALLBACK_READ_TIMEOUT = float(os.environ.get("CALLBACK_READ_TIMEOUT", "10"))
 
 LOGGING = {
     "version": 1,

@@ -10,6 +10,8 @@ from config.settings import Q_CLUSTER
 
 # django_q.conf.Conf reads settings at import time, so sync mode must live here (see toolchain.md).
 Q_CLUSTER["sync"] = True
+# Tests deliver callbacks to receivers on 127.0.0.1 only (docs/callbacks.md, the network guard).
+CALLBACK_ALLOWED_NETWORKS = ["127.0.0.0/8"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

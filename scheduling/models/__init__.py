@@ -2,6 +2,7 @@ from scheduling.models.accounts import Account, Profile
 from scheduling.models.applications import Application, ApplicationSecret
 from scheduling.models.availability import AvailabilityRule, AvailablePeriod
 from scheduling.models.calendars import Calendar
+from scheduling.models.callbacks import CallbackAttempt, OutgoingCallback
 from scheduling.models.events import Event
 from scheduling.models.tokens import AccessToken, AuthorizationCode, Grant, RefreshToken
 
@@ -14,8 +15,10 @@ __all__ = [
     "AvailabilityRule",
     "AvailablePeriod",
     "Calendar",
+    "CallbackAttempt",
     "Event",
     "Grant",
+    "OutgoingCallback",
     "Profile",
     "RefreshToken",
 ]
