@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('scheduling', '0002_event_application'),
+        ('scheduling', '0004_callback_sweep_schedule'),
     ]
 
     operations = [

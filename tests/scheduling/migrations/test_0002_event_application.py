@@ -4,27 +4,19 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.scheduling.migrations.executor import migrate, migrate_to_latest
 
 BEFORE = [("scheduling", "0001_initial")]
 AFTER = [("scheduling", "0002_event_application")]
 T0 = dt.datetime(2024, 7, 1, 9, tzinfo=dt.UTC)
 
 
-def migrate(targets):
-    """Migrate to `targets` and return the historical models there."""
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.fixture
 def old_schema(transactional_db):
     apps = migrate(BEFORE)
     yield apps
-    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    migrate_to_latest()
 
 
 def old_rows(apps):

@@ -1,9 +1,8 @@
 """Migration 0006 (hosted profiles report provider_name "cronofy") both ways."""
 
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
-from tests.scheduling.migrations.test_0002_event_application import migrate
+from tests.scheduling.migrations.executor import migrate, migrate_to_latest
 
 
 def test_0006_renames_hosted_profiles_to_cronofy_and_reverses(transactional_db):
@@ -32,4 +31,4 @@ def test_0006_renames_hosted_profiles_to_cronofy_and_reverses(transactional_db):
         "pro_1": "local",
         "pro_2": "google",
     }
-    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    migrate_to_latest()

@@ -2,9 +2,8 @@
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
-from tests.scheduling.test_migrations import migrate
+from tests.scheduling.migrations.executor import migrate, migrate_to_latest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -20,7 +19,7 @@ def scheduling_at(name: str):
 @pytest.fixture
 def restore_latest():
     yield
-    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    migrate_to_latest()
 
 
 def schedules(apps) -> int:
