@@ -7,3 +7,7 @@ class SchedulingConfig(AppConfig):
 
     def ready(self) -> None:
         from scheduling.api import schema  # noqa: F401  (registers the OpenAPI auth extensions)
+        from scheduling.receivers import notify_channels
+        from scheduling.signals import events_changed
+
+        events_changed.connect(notify_channels, dispatch_uid="scheduling.notify_channels")

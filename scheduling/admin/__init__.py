@@ -3,12 +3,12 @@
 Only applications are edited here. Everything else is shown read-only: tenant data (accounts,
 calendars, events, availability) changes through services, which keep the invariants and send the
 change notifications that a plain form save would skip. The admin's few writes (add or revoke a
-client secret, revoke a grant, send an outgoing callback again or cancel it) are actions that call
-those services.
+client secret, revoke a grant, send an outgoing callback again or cancel it, close a push
+notification channel) are actions that call those services.
 
 Secrets and tokens are never shown: only their display prefixes, never hashes or encrypted values.
 """
 
-from scheduling.admin import accounts, applications, callbacks, events, tokens
+from scheduling.admin import accounts, applications, callbacks, channels, events, tokens
 
-__all__ = ["accounts", "applications", "callbacks", "events", "tokens"]
+__all__ = ["accounts", "applications", "callbacks", "channels", "events", "tokens"]

@@ -13,6 +13,7 @@ from scheduling.api.accounts import (
 )
 from scheduling.api.availability import AvailabilityView, SequencedAvailabilityView
 from scheduling.api.calendars import CalendarsView
+from scheduling.api.channels import ChannelsView, ChannelView
 from scheduling.api.events import CalendarEventsView, EventsPagesView, EventsView
 from scheduling.api.free_busy import FreeBusyPagesView, FreeBusyView
 from scheduling.api.managed_availability import (
@@ -39,6 +40,8 @@ v1_urlpatterns = [
         "application_calendars", ApplicationCalendarsView.as_view(), name="v1-application-calendars"
     ),
     path("calendars", CalendarsView.as_view(), name="v1-calendars"),
+    path("channels", ChannelsView.as_view(), name="v1-channels"),
+    path("channels/<str:channel_id>", ChannelView.as_view(), name="v1-channel"),
     path(
         "calendars/<str:calendar_id>/events",
         CalendarEventsView.as_view(),

@@ -3,6 +3,7 @@ from scheduling.models.applications import Application, ApplicationSecret
 from scheduling.models.availability import AvailabilityRule, AvailablePeriod
 from scheduling.models.calendars import Calendar
 from scheduling.models.callbacks import CallbackAttempt, OutgoingCallback
+from scheduling.models.channels import Channel
 from scheduling.models.events import Event
 from scheduling.models.tokens import AccessToken, AuthorizationCode, Grant, RefreshToken
 
@@ -16,6 +17,7 @@ __all__ = [
     "AvailablePeriod",
     "Calendar",
     "CallbackAttempt",
+    "Channel",
     "Event",
     "Grant",
     "OutgoingCallback",

@@ -7,7 +7,7 @@ tenant's object exists.
 from django.db.models import Q, QuerySet
 
 from scheduling.errors import NotFound
-from scheduling.models import Account, Application, AvailabilityRule, Calendar
+from scheduling.models import Account, Application, AvailabilityRule, Calendar, Channel
 
 
 def accounts_visible_to(*, application: Application) -> QuerySet[Account]:
@@ -32,3 +32,13 @@ def access_availability_rule(*, account: Account, availability_rule_id: str) -> 
     if rule is None:
         raise NotFound(f"No availability rule {availability_rule_id!r}")
     return rule
+
+
+def access_channel(*, application: Application, account: Account, channel_id: str) -> Channel:
+    """The caller's open channel; NotFound for missing, closed and foreign alike."""
+    channel = Channel.objects.filter(
+        application=application, account=account, channel_id=channel_id, closed_at=None
+    ).first()
+    if channel is None:
+        raise NotFound(f"No channel {channel_id!r}")
+    return channel

@@ -24,6 +24,7 @@ import logging
 import random
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
@@ -102,6 +103,28 @@ def callback_enqueue(
         return None
     transaction.on_commit(partial(_kick, callback.pk), robust=True)
     return callback
+
+
+@transaction.atomic
+def callback_waiting_rewrite(
+    *,
+    dedupe_key: str,
+    rewrite: Callable[[bytes], bytes | None],
+    now: dt.datetime | None = None,
+) -> bool:
+    """Let the caller replace the body of the callback still waiting under `dedupe_key` (not yet
+    claimed): `rewrite` gets the waiting bytes and returns new bytes, or None to keep them. The row
+    is locked meanwhile, so no worker claims it half-rewritten. False when nothing waits (a worker
+    claimed it in between): the caller then queues a new callback."""
+    waiting = _waiting(dedupe_key).select_for_update().first()
+    if waiting is None:
+        return False
+    body = rewrite(bytes(waiting.body))
+    if body is not None:
+        OutgoingCallback.objects.filter(pk=waiting.pk).update(
+            body=bytes(body), updated_at=now or timezone.now()
+        )
+    return True
 
 
 def _waiting(dedupe_key: str) -> QuerySet[OutgoingCallback]:

@@ -18,11 +18,13 @@ from scheduling.models import (
     AvailabilityRule,
     AvailablePeriod,
     Calendar,
+    Channel,
     Event,
     Grant,
     Profile,
     RefreshToken,
 )
+from scheduling.services.channels import channel_create
 from tests.factories import (
     make_account,
     make_application,
@@ -43,6 +45,7 @@ MODELS = [
     Account,
     Profile,
     Calendar,
+    Channel,
     Event,
     AvailablePeriod,
     AvailabilityRule,
@@ -99,6 +102,9 @@ def build_world(name: str) -> World:
         Profile: calendar.profile,
         Calendar: calendar,
         Event: event,
+        Channel: channel_create(
+            application=application, account=room, callback_url="http://127.0.0.1:9/hook"
+        ),
         AvailablePeriod: make_available_period(room, START, START + 8 * hour),
         AvailabilityRule: make_rule(room),
         Grant: person_tokens.grant,
