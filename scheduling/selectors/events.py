@@ -164,6 +164,13 @@ def free_busy_for_read(*, account: Account, query: EventQuery) -> QuerySet[Event
     return events.filter(deleted=False).exclude(status=Event.Status.CANCELLED)
 
 
+def events_changeable_by(application_id: int) -> Q:
+    """The events an application may change (update, delete): external events and the ones it
+    manages; other applications' managed events are theirs. `event_writable_by` is the same rule
+    for one loaded event."""
+    return Q(application__isnull=True) | Q(application_id=application_id)
+
+
 def event_writable_by(event: Event, application_id: int) -> bool:
     """Whether the application may change (update, delete) the event, as services/events.py
     enforces: an external event or one of its own managed events, in a calendar the services

@@ -23,6 +23,7 @@ from scheduling.errors import ValidationFailed
 from scheduling.models import Account, Application, Calendar, Event
 from scheduling.selectors.access import access_calendar
 from scheduling.selectors.calendars import calendar_write_problem, calendars_owned
+from scheduling.selectors.events import events_changeable_by
 from scheduling.signals import ChangeOrigin, events_changed_on_commit
 from scheduling.timeformat import TimeValue
 from scheduling.timezones import UTC_TZID, start_of_day
@@ -289,7 +290,7 @@ def event_delete(
     if event_id:
         lookup = Q(application=application, event_id=event_id)
     else:
-        lookup = Q(event_uid=event_uid) & (Q(application__isnull=True) | Q(application=application))
+        lookup = Q(event_uid=event_uid) & events_changeable_by(application.pk)
     target = (
         Event.objects.select_for_update()
         .filter(lookup, calendar=calendar, deleted=False)
