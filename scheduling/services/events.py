@@ -84,6 +84,7 @@ def _writable_calendar(*, account: Account, calendar_id: str) -> Calendar:
     problem = calendar_write_problem(calendar)
     if problem is not None:
         raise ValidationFailed.one("calendar_id", "invalid", problem)
+    calendar.account = account  # the same row: spares the write path a query for it
     return calendar
 
 
@@ -176,11 +177,13 @@ def calendar_event_write(
     status: str = Event.Status.CONFIRMED,
     now: dt.datetime | None = None,
 ) -> Event:
-    """The core write path for events that are not managed through /v1: events a booking writes
-    for its application (`application` + `event_id`) and events synced from an external calendar
-    (`external_id`). Same rules as `event_upsert` (replace, no-op detection, revive, ever-hull,
-    signal after commit) with the caller's `origin`; the caller has already chosen the calendar
-    (sync writes into read-only provider calendars, which the API may not).
+    """The one write path for events: the API's upserts (`event_upsert`, after its checks), the
+    events a booking writes for its application (`application` + `event_id`) and events synced
+    from an external calendar (`external_id`). The write replaces the event (fields left out return
+    to their defaults), writes nothing when nothing changes, revives a deleted event, grows the
+    ever-hull, and signals the change after commit with the caller's `origin`. The caller has
+    chosen and checked the calendar (sync writes into read-only provider calendars, which the API
+    may not).
     """
     now = now or timezone.now()
     key = _event_key(application, event_id, external_id)
@@ -244,22 +247,20 @@ def event_upsert(
     changes nothing writes nothing (updated_at stays, no signal); an upsert of a deleted event
     revives it. `ever_start`/`ever_end` grow to cover every span the event has occupied.
     """
-    now = now or timezone.now()
     calendar = _writable_calendar(account=account, calendar_id=calendar_id)
-    span = event_span_resolve(start=start, end=end, tzid=tzid, default_tzid=account.default_tzid)
-    values = _event_values(
-        span=span,
+    return calendar_event_write(
+        calendar=calendar,
+        origin=ChangeOrigin.api(application.pk),
+        application=application,
+        event_id=event_id,
         summary=summary,
+        start=start,
+        end=end,
+        tzid=tzid,
         description=description,
         location=location,
         transparency=transparency,
         status=status,
-    )
-    return _event_put(
-        calendar=calendar,
-        key=_event_key(application, event_id, None),
-        values=values,
-        origin=ChangeOrigin.api(application.pk),
         now=now,
     )
 
