@@ -1,8 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from scheduling.api.urls import oauth_urlpatterns, v1_urlpatterns
+from scheduling.api.urls import docs_urlpatterns, oauth_urlpatterns, v1_urlpatterns
 from scheduling.pages.home import home
 
 urlpatterns = [
@@ -11,6 +10,5 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("oauth/", include(oauth_urlpatterns)),
     path("v1/", include(v1_urlpatterns)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/", include(docs_urlpatterns)),
 ]

@@ -11,13 +11,14 @@ of them, so a new dialect never touches the core.
 `/oauth` (OAUTH_ERRORS): RFC 6749 {"error": ..., "error_description": ...} with 400/401.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from rest_framework import exceptions as drf
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
@@ -136,14 +137,52 @@ def _oauth_response(exc: Exception) -> Response | None:
 @dataclass(frozen=True)
 class ErrorDialect:
     """How one API family words its errors. `render` answers None for an exception it does not
-    translate, which DRF then re-raises (a 500, logged)."""
+    translate, which DRF then re-raises (a 500, logged). `body` is the shape of its error bodies
+    and `statuses` the status each kind of error gets (bad_input, unauthenticated, forbidden,
+    not_found, rate_limited; a kind a dialect never answers is absent): the OpenAPI schema
+    documents every operation's errors from them (scheduling/api/schema.py)."""
 
     name: str
     render: Callable[[Exception], Response | None]
+    body: type[serializers.Serializer]
+    statuses: Mapping[str, int]
 
 
-V1_ERRORS = ErrorDialect("v1", _v1_response)
-OAUTH_ERRORS = ErrorDialect("oauth", _oauth_response)
+class ErrorItemSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text='"errors.<code>", e.g. errors.required')
+    description = serializers.CharField()
+
+
+class V1ErrorsSerializer(serializers.Serializer):
+    errors = serializers.DictField(
+        child=ErrorItemSerializer(many=True),
+        help_text='Field path (or "base" for the request as a whole) -> its errors',
+    )
+
+
+class OAuthErrorSerializer(serializers.Serializer):
+    error = serializers.CharField(help_text="RFC 6749 error code, e.g. invalid_grant")
+    error_description = serializers.CharField()
+
+
+V1_ERRORS = ErrorDialect(
+    "v1",
+    _v1_response,
+    V1ErrorsSerializer,
+    {
+        "bad_input": 422,
+        "unauthenticated": 401,
+        "forbidden": 403,
+        "not_found": 404,
+        "rate_limited": 429,
+    },
+)
+OAUTH_ERRORS = ErrorDialect(
+    "oauth",
+    _oauth_response,
+    OAuthErrorSerializer,
+    {"bad_input": 400, "unauthenticated": 401, "rate_limited": 429},
+)
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:

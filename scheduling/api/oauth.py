@@ -61,17 +61,6 @@ class TokenResponseSerializer(TokenBodySerializer):
     account_id = serializers.CharField()
 
 
-class OAuthErrorSerializer(serializers.Serializer):
-    error = serializers.CharField()
-    error_description = serializers.CharField()
-
-
-OAUTH_ERROR_RESPONSES = {
-    400: OpenApiResponse(OAuthErrorSerializer, description="invalid_request, invalid_grant, ..."),
-    401: OpenApiResponse(OAuthErrorSerializer, description="invalid_client"),
-}
-
-
 def token_body(tokens: IssuedTokens) -> dict:
     """The fields every token response shares (OAuth tokens and application calendars)."""
     account = tokens.grant.account
@@ -103,7 +92,7 @@ class TokenView(APIView):
             "application/json": TokenRequestSerializer,
             "application/x-www-form-urlencoded": TokenRequestSerializer,
         },
-        responses={200: TokenResponseSerializer, **OAUTH_ERROR_RESPONSES},
+        responses={200: TokenResponseSerializer},
     )
     def post(self, request):
         params = TokenRequestSerializer(data=request.data)
@@ -135,7 +124,6 @@ class RevokeView(APIView):
         },
         responses={
             200: OpenApiResponse(description="Revoked, or nothing to revoke."),
-            **OAUTH_ERROR_RESPONSES,
         },
     )
     def post(self, request):

@@ -1,10 +1,67 @@
-"""OpenAPI descriptions of the authentication classes (drf-spectacular extensions).
+"""The OpenAPI schema: the AutoSchema every view uses, and the authentication classes' schemes.
 
-Imported from SchedulingConfig.ready() so that the schema generator knows them. The bearer schemes
-differ in which credential the token is; client credentials are HTTP Basic or body fields.
+`ApiAutoSchema` documents every error an operation can answer, in its view's error dialect (the
+dialect says which status each kind of error gets and the shape of the body), so that a client
+or a schema-driven fuzzer meets no response the schema does not describe.
+
+The authentication extensions are imported from SchedulingConfig.ready() so that the schema
+generator knows them. The bearer schemes differ in which credential the token is; client
+credentials are HTTP Basic or body fields.
 """
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiResponse
+
+from scheduling.api.errors import V1_ERRORS
+
+ERROR_DESCRIPTIONS = {
+    "bad_input": "The request is malformed, too large, or fails validation; nothing changed.",
+    "unauthenticated": "Missing, unknown, expired or revoked credentials.",
+    "forbidden": "The credentials may not do this (e.g. a token without the needed scope).",
+    "not_found": "No such object for these credentials (missing and foreign alike).",
+    "rate_limited": "Too many failed authentication attempts; retry after Retry-After seconds.",
+}
+RESPONSE_HEADERS = {
+    "unauthenticated": {
+        "WWW-Authenticate": {"schema": {"type": "string"}, "description": "The expected scheme."}
+    },
+    "rate_limited": {
+        "Retry-After": {
+            "schema": {"type": "integer", "minimum": 0},
+            "description": "Seconds until a new attempt may succeed.",
+        }
+    },
+}
+
+
+class ApiAutoSchema(AutoSchema):
+    """drf-spectacular's AutoSchema, plus the errors: bad input and rate limiting on every
+    operation (a malformed or oversized body, or a run of failed credentials, can reach any of
+    them), 401 and 403 where the view authenticates, 404 where the path names an object."""
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        dialect = getattr(self.view, "error_dialect", V1_ERRORS)
+        for kind in self._error_kinds():
+            status = dialect.statuses.get(kind)
+            if status is None or str(status) in responses:
+                continue
+            body = OpenApiResponse(dialect.body, description=ERROR_DESCRIPTIONS[kind])
+            responses[str(status)] = self._get_response_for_code(body, str(status))
+            if kind in RESPONSE_HEADERS:
+                responses[str(status)]["headers"] = RESPONSE_HEADERS[kind]
+        return responses
+
+    def _error_kinds(self) -> list[str]:
+        kinds = ["bad_input", "rate_limited"]
+        if self.view.authentication_classes:
+            kinds += ["unauthenticated", "forbidden"]
+        if "{" in self.path:
+            kinds.append("not_found")
+        return kinds
 
 
 class _BearerScheme(OpenApiAuthenticationExtension):

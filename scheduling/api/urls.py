@@ -1,4 +1,5 @@
-"""Every route of the core's API, in one place: /oauth and /v1 (config/urls.py mounts them).
+"""Every route of the core's API, in one place: /oauth, /v1 and the schema and its docs under
+/api (config/urls.py mounts them).
 
 Views live in the module of their resource; only here are they given paths and names.
 """
@@ -14,6 +15,7 @@ from scheduling.api.accounts import (
 from scheduling.api.availability import AvailabilityView, SequencedAvailabilityView
 from scheduling.api.calendars import CalendarsView
 from scheduling.api.channels import ChannelsView, ChannelView
+from scheduling.api.docs import SchemaView, docs_page
 from scheduling.api.events import CalendarEventsView, EventsPagesView, EventsView
 from scheduling.api.free_busy import FreeBusyPagesView, FreeBusyView
 from scheduling.api.managed_availability import (
@@ -24,6 +26,11 @@ from scheduling.api.managed_availability import (
 )
 from scheduling.api.oauth import RevokeView, TokenView
 from scheduling.pages.authorize import authorize
+
+docs_urlpatterns = [
+    path("schema/", SchemaView.as_view(), name="api-schema"),
+    path("docs/", docs_page, name="api-docs"),
+]
 
 oauth_urlpatterns = [
     path("token", TokenView.as_view(), name="oauth-token"),

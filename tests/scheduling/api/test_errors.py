@@ -1,6 +1,9 @@
 """The exception handler only dispatches: each view names the error dialect that words it."""
 
 import pytest
+from django.urls import path
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
@@ -16,8 +19,13 @@ def _teapot(exc: Exception) -> Response | None:
     return None
 
 
+class TeapotSerializer(serializers.Serializer):
+    brewed = serializers.BooleanField()
+    why = serializers.CharField()
+
+
 # A dialect the core has never heard of, as another app (bookings' /v2) defines its own.
-TEAPOT_ERRORS = ErrorDialect("teapot", _teapot)
+TEAPOT_ERRORS = ErrorDialect("teapot", _teapot, TeapotSerializer, {"bad_input": 418})
 
 
 def view_raising(exc: Exception, **attributes) -> APIView:
@@ -61,3 +69,18 @@ def test_an_error_the_dialect_does_not_render_is_not_worded_by_another():
     # The teapot dialect knows nothing of NotFound: no v1 fallback sneaks in, DRF re-raises.
     with pytest.raises(NotFound):
         get(view_raising(NotFound(), error_dialect=TEAPOT_ERRORS))
+
+
+def test_the_schema_documents_a_new_dialects_errors_in_its_own_shape():
+    view = view_raising(
+        ValidationFailed.one("leaves", "missing", "No tea."), error_dialect=TEAPOT_ERRORS
+    )
+    generator = SchemaGenerator(patterns=[path("teapot", view)])
+
+    schema = generator.get_schema(request=None, public=True)
+
+    responses = schema["paths"]["/teapot"]["get"]["responses"]
+    assert responses["418"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Teapot"
+    }
+    assert "422" not in responses

@@ -1,26 +1,78 @@
 import io
 
 import pytest
+import yaml
 from django.core.management import call_command
+
+from tests.api_client import JsonClient
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
+V1_ERRORS = "#/components/schemas/V1Errors"
+OAUTH_ERROR = "#/components/schemas/OAuthError"
 
-def test_openapi_schema_generates_without_warnings():
+
+@pytest.fixture(scope="module")
+def schema(django_db_blocker):
     out = io.StringIO()
-    call_command("spectacular", "--validate", "--fail-on-warn", stdout=out)
-    schema = out.getvalue()
-    assert "/v1/events:" in schema
-    assert "accessToken" in schema
+    with django_db_blocker.unblock():
+        call_command("spectacular", "--validate", "--fail-on-warn", stdout=out)
+    return yaml.safe_load(out.getvalue())
 
 
-def test_schema_endpoint_serves_openapi(client):
-    response = client.get("/api/schema/")
-    assert response.status_code == 200
-    assert b"openapi: 3" in response.content
+def operations(schema):
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            yield method.upper(), path, operation
 
 
-def test_interactive_docs_use_locally_served_assets(client):
+def error_ref(response: dict) -> str:
+    return response["content"]["application/json"]["schema"]["$ref"]
+
+
+def test_openapi_schema_generates_without_warnings(schema):
+    assert "/v1/events" in schema["paths"]
+    assert "accessToken" in schema["components"]["securitySchemes"]
+
+
+def test_every_v1_operation_documents_its_errors_in_the_v1_shape(schema):
+    checked = 0
+    for method, path, operation in operations(schema):
+        if not path.startswith("/v1/"):
+            continue
+        expected = {"401", "403", "422", "429"} | ({"404"} if "{" in path else set())
+        assert expected <= operation["responses"].keys(), (method, path)
+        for status in expected:
+            assert error_ref(operation["responses"][status]) == V1_ERRORS, (method, path, status)
+        assert "Retry-After" in operation["responses"]["429"]["headers"]
+        checked += 1
+    assert checked > 20
+
+
+def test_oauth_operations_document_rfc6749_errors(schema):
+    for method, path, operation in operations(schema):
+        if path.startswith("/oauth/"):
+            assert {"400", "401", "429"} <= operation["responses"].keys(), (method, path)
+            assert error_ref(operation["responses"]["400"]) == OAUTH_ERROR
+
+
+def test_schema_needs_the_apis_credentials(tokens, app_creds):
+    assert JsonClient().call("GET", "/api/schema/").status_code == 401
+    assert JsonClient("not-a-token").call("GET", "/api/schema/").status_code == 401
+    for credential in (tokens.access_token, app_creds.client_secret):
+        response = JsonClient(credential).get(
+            "/api/schema/", HTTP_AUTHORIZATION=f"Bearer {credential}"
+        )
+        assert response.status_code == 200
+        assert b"openapi: 3" in response.content
+
+
+def test_a_signed_in_user_reads_the_schema_and_the_docs(client):
+    assert client.get("/api/docs/").status_code == 302  # to the sign-in page
+    client.force_login(make_user())
+
+    assert client.get("/api/schema/").status_code == 200
     response = client.get("/api/docs/")
     assert response.status_code == 200
     html = response.content.decode()
