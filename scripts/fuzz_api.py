@@ -1,0 +1,138 @@
+"""Schemathesis over the OpenAPI schema against the live server on PostgreSQL (see scripts/fuzz).
+
+Creates a fresh database, migrates it, loads the demo data (an application and accounts with
+their credentials), starts gunicorn on a free 127.0.0.1 port, and runs schemathesis (every
+operation, all its checks, every phase including the stateful one) twice: with an account's
+access token and with the application's API key. Exits non-zero on any failure.
+"""
+
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+BIN = Path(PYTHON).parent
+
+
+def fresh_database(url: str) -> None:
+    name = urlsplit(url).path.lstrip("/")
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def manage(env: dict, *args: str) -> str:
+    command = [PYTHON, str(ROOT / "manage.py"), *args]
+    return subprocess.run(  # noqa: S603 (our own interpreter and arguments)
+        command, env=env, cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout
+
+
+def wait_until_up(base: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{base}/api/schema/", timeout=2)  # noqa: S310 (127.0.0.1)
+        except urllib.error.HTTPError:
+            return  # it answers (401 without credentials)
+        except OSError:
+            time.sleep(0.3)
+        else:
+            return
+    raise TimeoutError(f"the server at {base} did not answer within {timeout} s")
+
+
+def main() -> int:
+    database_url = os.environ.get("FUZZ_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/fuzz")
+    examples = os.environ.get("FUZZ_EXAMPLES", "20")
+    seed = os.environ.get("FUZZ_SEED", "1")  # fixed in CI: a failure is reproducible
+    fresh_database(database_url)
+    env = os.environ | {
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "CALLBACK_ALLOWED_NETWORKS": "127.0.0.0/8",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "LOG_LEVEL": "WARNING",
+    }
+    manage(env, "migrate", "--noinput", "-v0")
+    demo = json.loads(manage(env, "seed_demo", "--json"))
+    credentials = {
+        "access token": demo["accounts"][0]["access_token"],
+        "API key": demo["application"]["client_secret"],
+    }
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(  # noqa: S603 (our own interpreter and arguments)
+        [
+            str(BIN / "gunicorn"),
+            "config.wsgi",
+            "-c",
+            str(ROOT / "scripts/fuzz_offline.py"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+    failed = []
+    try:
+        wait_until_up(base)
+        for label, credential in credentials.items():
+            print(
+                f"==> schemathesis with the {label} ({examples} examples per operation)", flush=True
+            )
+            command = [
+                str(BIN / "schemathesis"),
+                "--config-file",
+                str(ROOT / "config/schemathesis.toml"),
+                "run",
+                f"{base}/api/schema/",
+                "-H",
+                f"Authorization: Bearer {credential}",
+                "--checks",
+                "all",
+                "--seed",
+                seed,
+                "--max-examples",
+                examples,
+                "--workers",
+                "2",
+            ]
+            if subprocess.run(command, cwd=ROOT, env=env).returncode != 0:  # noqa: S603
+                failed.append(label)
+    finally:
+        server.terminate()
+        server.wait(20)
+    if failed:
+        print(f"==> schemathesis failed with: {', '.join(failed)}", flush=True)
+        return 1
+    print("==> schemathesis: no failures", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
