@@ -189,6 +189,28 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
 
+# One cache for every web and worker process: allauth's rate limits count in it.
+# The database by default (its table, scheduling_cache, comes with the migrations); Redis when
+# CACHE_REDIS_URL is set. Counts are small rows: the database cache may hold many before it culls.
+CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL", "")
+if CACHE_REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_REDIS_URL,
+            "KEY_PREFIX": "scheduling",
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "scheduling.database_cache.DatabaseCache",
+            "LOCATION": "scheduling_cache",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+
 # API limits. Bodies above API_MAX_BODY_BYTES get a 422 before they are parsed.
 API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", str(1024 * 1024)))
 API_PAGE_SIZE = int(os.environ.get("API_PAGE_SIZE", "200"))
