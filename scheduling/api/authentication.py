@@ -177,6 +177,8 @@ class ClientCredentialsAuthentication(BaseAuthentication):
         client_secret = params.validated_data["client_secret"]
         if not client_id and not client_secret:
             client_id, client_secret = basic_credentials(request) or ("", "")
+        if not client_id and not client_secret:  # nothing presented: nothing to count
+            raise exceptions.AuthenticationFailed("Invalid client credentials.")
         with failures_limited(request, CLIENT_CREDENTIALS, identity=client_id):
             application = application_for_client_credentials(
                 client_id=client_id, client_secret=client_secret

@@ -121,6 +121,14 @@ def token_request(ip: str, client_id: str, client_secret: str, path: str = "/oau
     return from_ip(ip).call("POST", path, body)
 
 
+def test_client_requests_without_credentials_are_not_counted(app_creds):
+    for _ in range(6):
+        assert token_request(ATTACKER, "", "").status_code == 401
+
+    client_id = app_creds.application.client_id
+    assert token_request(ATTACKER, client_id, app_creds.client_secret).status_code == 400
+
+
 def test_failed_client_authentications_get_an_oauth_429(app_creds):
     client_id = app_creds.application.client_id
     for _ in range(3):
@@ -206,3 +214,21 @@ def test_behind_a_proxy_failures_count_per_forwarded_address(settings, tokens):
     assert get(INTEGRATOR, tokens.access_token).status_code == 200
     # A client-supplied first entry changes nothing: the proxy's entry is the last one.
     assert get(f"{INTEGRATOR}, {ATTACKER}", tokens.access_token).status_code == 429
+
+
+def test_no_credential_reaches_the_logs_even_when_the_cache_is_down(settings, app_creds, caplog):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+    client_id = app_creds.application.client_id
+    caplog.set_level("DEBUG")
+
+    assert token_request(ATTACKER, client_id, "wrong-secret-123").status_code == 401
+    assert get_account(ATTACKER, "wrong-token-456").status_code == 401
+
+    assert "the cache is unreachable" in caplog.text
+    for secret in ("wrong-secret-123", "wrong-token-456", client_id):
+        assert secret not in caplog.text
