@@ -23,6 +23,27 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_rate_limits(name: str, defaults: dict[str, str]) -> dict[str, tuple[int, int]]:
+    """`defaults` ({scope: "failures/seconds"}) with the `scope=failures/seconds` items of the
+    comma-separated variable `name` over them, as {scope: (failures, seconds)}. A mistake stops
+    the start-up: a limit that silently fell back to its default would be a surprise."""
+    rates = dict(defaults)
+    for item in env_list(name, ""):
+        scope, _, rate = (part.strip() for part in item.partition("="))
+        if scope not in defaults:
+            raise ImproperlyConfigured(
+                f"{name}: unknown scope {scope!r}; known: {sorted(defaults)}"
+            )
+        rates[scope] = rate
+    limits = {}
+    for scope, rate in rates.items():
+        failures, _, seconds = rate.partition("/")
+        if not (failures.isdigit() and seconds.isdigit() and int(seconds) > 0):
+            raise ImproperlyConfigured(f"{name}: {scope}={rate!r} is not failures/seconds")
+        limits[scope] = (int(failures), int(seconds))
+    return limits
+
+
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -114,6 +135,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a password check from a locked-out address before any backend runs it.
+    "scheduling.signin.SignInLockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -133,9 +156,10 @@ STORAGES = {
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
-)
+# Behind a reverse proxy: trust its X-Forwarded-Proto, and take the client's address from the last
+# entry of X-Forwarded-For (the one the proxy appended) for rate limits (scheduling/ratelimit.py).
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 
 # django-allauth: people sign in to authorize applications on the consent page.
 SITE_ID = 1
@@ -143,6 +167,12 @@ ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
 LOGIN_REDIRECT_URL = "/"
+# The adapter counts failed sign-ins with the project's limits (scheduling/signin.py) and gives
+# allauth the same client address. allauth's own failed-login limit (10/m per address, 5 per 5
+# minutes per login from anywhere) is off: its per-login part would let anyone lock a person out.
+# Its other limits (sign-ups, password resets, ...) stay, counted in the shared cache below.
+ACCOUNT_ADAPTER = "scheduling.signin.AccountAdapter"
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
 # Messages live in the session (server side): the admin shows a new client secret once through a
 # message, and the default cookie storage would put it in a signed but readable cookie.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
@@ -188,6 +218,41 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
+
+# One cache for every web and worker process: the rate limits and allauth's limits count in it.
+# The database by default (its table, scheduling_cache, comes with the migrations); Redis when
+# CACHE_REDIS_URL is set. Counts are small rows: the database cache may hold many before it culls.
+CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL", "")
+if CACHE_REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_REDIS_URL,
+            "KEY_PREFIX": "scheduling",
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "scheduling.database_cache.DatabaseCache",
+            "LOCATION": "scheduling_cache",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+
+# Failed-credential limits (README, "Rate limits"): scope -> (failures, window in seconds); a scope
+# with 0 failures is off. RATE_LIMITS="api_ip=100/60,signin_ip=0/60" overrides single scopes.
+RATE_LIMIT_DEFAULTS = {
+    "api_ip": "30/60",  # failed access tokens and API keys, per client address
+    "client_ip": "20/60",  # failed client authentications (client_id + secret), per address
+    "client_id_ip": "10/60",  # ... per client_id and address
+    "client_id": "100/600",  # ... per client_id: then only addresses without failures for it
+    "signin_ip": "20/300",  # failed passwords (sign-in and admin), per address
+    "signin_account_ip": "5/900",  # ... per login and address
+    "signin_account": "50/3600",  # ... per login: then only addresses without failures for it
+}
+RATE_LIMITS = env_rate_limits("RATE_LIMITS", RATE_LIMIT_DEFAULTS)
 
 # API limits. Bodies above API_MAX_BODY_BYTES get a 422 before they are parsed.
 API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", str(1024 * 1024)))

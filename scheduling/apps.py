@@ -6,8 +6,14 @@ class SchedulingConfig(AppConfig):
     verbose_name = "Scheduling"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_login_failed
+
         from scheduling.api import schema  # noqa: F401  (registers the OpenAPI auth extensions)
         from scheduling.receivers import notify_channels
         from scheduling.signals import events_changed
+        from scheduling.signin import failed_password_count
 
         events_changed.connect(notify_channels, dispatch_uid="scheduling.notify_channels")
+        user_login_failed.connect(
+            failed_password_count, dispatch_uid="scheduling.failed_password_count"
+        )

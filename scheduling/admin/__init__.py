@@ -9,6 +9,12 @@ notification channel) are actions that call those services.
 Secrets and tokens are never shown: only their display prefixes, never hashes or encrypted values.
 """
 
+from django.contrib import admin
+
 from scheduling.admin import accounts, applications, callbacks, channels, events, tokens
+from scheduling.signin import AdminLoginForm
+
+# The admin's login says so when failed passwords locked the caller out (scheduling/signin.py).
+admin.site.login_form = AdminLoginForm
 
 __all__ = ["accounts", "applications", "callbacks", "channels", "events", "tokens"]

@@ -10,9 +10,10 @@ from scheduling.api.authentication import (
     ClientCredentialsSerializer,
     IsAuthenticatedApplication,
 )
-from scheduling.api.calendars import present_calendar
+from scheduling.api.calendars import CalendarsView, present_calendar
 from scheduling.api.oauth import NO_STORE, TokenBodySerializer, token_body
 from scheduling.models import Account, Profile
+from scheduling.scopes import scope_allows
 from scheduling.selectors.accounts import account_profiles, account_profiles_with_calendars
 from scheduling.services.application_calendars import application_calendar_upsert
 
@@ -49,9 +50,14 @@ def present_profile(profile: Profile) -> dict:
     }
 
 
-def present_userinfo_profile(profile: Profile) -> dict:
-    """A profile with its calendars; `profile.calendars` must be prefetched."""
-    calendars = [present_calendar(calendar) for calendar in profile.calendars.all()]
+def present_userinfo_profile(profile: Profile, *, with_calendars: bool) -> dict:
+    """A profile, with its calendars (`profile.calendars` prefetched) when `with_calendars`;
+    else `profile_calendars` is an empty list, so that the shape stays the same."""
+    calendars = (
+        [present_calendar(calendar) for calendar in profile.calendars.all()]
+        if with_calendars
+        else []
+    )
     return present_profile(profile) | {
         # Profiles hold no separate service name; the provider is the service.
         "provider_service": profile.provider_name,
@@ -97,7 +103,13 @@ class UserInfoView(APIView):
     def get(self, request):
         caller = request.user
         account = caller.account
-        profiles = account_profiles_with_calendars(account=account)
+        # Calendar ids only for a token that may list them (as /v1/calendars); others see
+        # their profiles with an empty `profile_calendars`.
+        with_calendars = scope_allows(caller.scopes, CalendarsView.required_scopes["GET"])
+        if with_calendars:
+            profiles = account_profiles_with_calendars(account=account)
+        else:
+            profiles = account_profiles(account=account)
         return Response(
             {
                 "sub": account.sub,
@@ -107,7 +119,10 @@ class UserInfoView(APIView):
                 "cronofy.type": USERINFO_TYPE,
                 "cronofy.data": {
                     "authorization": {"scope": " ".join(sorted(caller.scopes)), "status": "active"},
-                    "profiles": [present_userinfo_profile(profile) for profile in profiles],
+                    "profiles": [
+                        present_userinfo_profile(profile, with_calendars=with_calendars)
+                        for profile in profiles
+                    ],
                 },
             }
         )

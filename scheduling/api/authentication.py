@@ -7,20 +7,35 @@
   or HTTP Basic when the body carries neither (/oauth/token, /oauth/token/revoke,
   /v1/application_calendars). It ignores `Authorization: Bearer ...`, which pycronofy sends on
   those calls too (its current access token, or the string "None").
+
+Failed credentials are rate limited (scheduling/ratelimit.py): a caller locked out gets a 429
+before its credentials are looked at, and each failure is counted; a working credential never is.
 """
 
 import base64
 import binascii
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import unquote_plus
 
+from django.utils import timezone
 from rest_framework import exceptions, serializers
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.permissions import BasePermission
 
+from scheduling.api.errors import RateLimited
 from scheduling.api.fields import optional_text
 from scheduling.errors import Forbidden
 from scheduling.models import Account, Application
+from scheduling.ratelimit import (
+    API_CREDENTIALS,
+    CLIENT_CREDENTIALS,
+    Guard,
+    attempt_failure_record,
+    attempt_lockout,
+    client_ip,
+)
 from scheduling.scopes import parse_scope, scope_allows
 from scheduling.selectors.credentials import (
     access_token_lookup,
@@ -40,11 +55,32 @@ class Caller:
     is_authenticated = True
 
 
+@contextmanager
+def failures_limited(request, guard: Guard, identity: str = "") -> Iterator[None]:
+    """Refuse (429) while the caller is locked out of `guard`; count an AuthenticationFailed
+    raised inside as one failure of `identity` (a client_id; empty for bearer credentials)."""
+    now = timezone.now()
+    ip = client_ip(request)
+    lockout = attempt_lockout(guard=guard, ip=ip, identity=identity, now=now)
+    if lockout is not None:
+        raise RateLimited(retry_after=lockout.retry_after, description=lockout.description)
+    try:
+        yield
+    except exceptions.AuthenticationFailed:
+        attempt_failure_record(guard=guard, ip=ip, identity=identity, now=now)
+        raise
+
+
+def has_bearer_header(request) -> bool:
+    header = get_authorization_header(request).split()
+    return bool(header) and header[0].lower() == b"bearer"
+
+
 def bearer_credential(request) -> str | None:
     """The token of a `Bearer` Authorization header, None when there is no such header."""
-    header = get_authorization_header(request).split()
-    if not header or header[0].lower() != b"bearer":
+    if not has_bearer_header(request):
         return None
+    header = get_authorization_header(request).split()
     if len(header) != 2:
         raise exceptions.AuthenticationFailed("Malformed Authorization header.")
     try:
@@ -59,15 +95,24 @@ def _token_caller(token) -> Caller:
 
 
 class _BearerAuthentication(BaseAuthentication):
+    """A `Bearer` credential, failures limited per client address. Subclasses define
+    `resolve(raw)`: (caller, auth) for the credential, AuthenticationFailed when it names nothing
+    live."""
+
+    resolve: Callable[[str], tuple[Caller, object]]
+
+    def authenticate(self, request):
+        if not has_bearer_header(request):
+            return None
+        with failures_limited(request, API_CREDENTIALS):
+            return self.resolve(bearer_credential(request))
+
     def authenticate_header(self, request) -> str:
         return 'Bearer realm="api"'
 
 
 class AccessTokenAuthentication(_BearerAuthentication):
-    def authenticate(self, request):
-        raw = bearer_credential(request)
-        if raw is None:
-            return None
+    def resolve(self, raw: str) -> tuple[Caller, object]:
         token = access_token_lookup(raw=raw)
         if token is None:
             raise exceptions.AuthenticationFailed("Invalid, expired or revoked access token.")
@@ -75,10 +120,7 @@ class AccessTokenAuthentication(_BearerAuthentication):
 
 
 class ApiKeyAuthentication(_BearerAuthentication):
-    def authenticate(self, request):
-        raw = bearer_credential(request)
-        if raw is None:
-            return None
+    def resolve(self, raw: str) -> tuple[Caller, object]:
         application = application_for_secret(raw=raw)
         if application is None:
             raise exceptions.AuthenticationFailed("Invalid API key.")
@@ -86,10 +128,7 @@ class ApiKeyAuthentication(_BearerAuthentication):
 
 
 class AccessTokenOrApiKeyAuthentication(_BearerAuthentication):
-    def authenticate(self, request):
-        raw = bearer_credential(request)
-        if raw is None:
-            return None
+    def resolve(self, raw: str) -> tuple[Caller, object]:
         token = access_token_lookup(raw=raw)
         if token is not None:
             return _token_caller(token), token
@@ -138,11 +177,14 @@ class ClientCredentialsAuthentication(BaseAuthentication):
         client_secret = params.validated_data["client_secret"]
         if not client_id and not client_secret:
             client_id, client_secret = basic_credentials(request) or ("", "")
-        application = application_for_client_credentials(
-            client_id=client_id, client_secret=client_secret
-        )
-        if application is None:
+        if not client_id and not client_secret:  # nothing presented: nothing to count
             raise exceptions.AuthenticationFailed("Invalid client credentials.")
+        with failures_limited(request, CLIENT_CREDENTIALS, identity=client_id):
+            application = application_for_client_credentials(
+                client_id=client_id, client_secret=client_secret
+            )
+            if application is None:
+                raise exceptions.AuthenticationFailed("Invalid client credentials.")
         return Caller(application), None
 
     def authenticate_header(self, request) -> str:

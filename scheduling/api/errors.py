@@ -9,6 +9,8 @@ of them, so a new dialect never touches the core.
 `/v1` (V1_ERRORS): 422 {"errors": {field: [{"key": "errors.<code>", "description": ...}]}}; 401,
 403, 404 and other client errors use the same map under the field "base".
 `/oauth` (OAUTH_ERRORS): RFC 6749 {"error": ..., "error_description": ...} with 400/401.
+Both answer a RateLimited with 429 and Retry-After: `errors.rate_limited` under "base" on /v1,
+`{"error": "rate_limited", ...}` on /oauth.
 """
 
 from collections.abc import Callable, Iterator, Mapping
@@ -37,6 +39,22 @@ _CODE_NAMES = {
     "not_a_dict": "invalid",
     "empty": "required",
 }
+
+
+class RateLimited(drf.APIException):
+    """Too many failed credentials from this caller (scheduling/ratelimit.py): refused before
+    they are checked, until `retry_after` seconds have passed."""
+
+    status_code = 429
+    default_code = "rate_limited"
+
+    def __init__(self, *, retry_after: int, description: str) -> None:
+        super().__init__(detail=description, code="rate_limited")
+        self.retry_after = retry_after
+
+
+def _retry_after(exc: RateLimited) -> dict[str, str]:
+    return {"Retry-After": str(exc.retry_after)}
 
 
 def error_item(code: str, description: str) -> dict[str, str]:
@@ -98,6 +116,8 @@ def _v1_response(exc: Exception) -> Response | None:
             str(exc.detail),
             headers={"WWW-Authenticate": 'Bearer realm="api"'},
         )
+    if isinstance(exc, RateLimited):
+        return _base(429, "rate_limited", str(exc.detail), headers=_retry_after(exc))
     if isinstance(exc, Forbidden):
         return _base(403, exc.code, exc.description)
     if isinstance(exc, drf.PermissionDenied | DjangoPermissionDenied):
@@ -109,7 +129,11 @@ def _v1_response(exc: Exception) -> Response | None:
 
 
 def _oauth_response(exc: Exception) -> Response | None:
-    """RFC 6749 section 5.2."""
+    """RFC 6749 section 5.2. It has no code for too many failures; `rate_limited` says it as /v1
+    does (`slow_down` is the device flow's word for polling too fast, not for failed secrets)."""
+    if isinstance(exc, RateLimited):
+        body = {"error": "rate_limited", "error_description": str(exc.detail)}
+        return Response(body, status=429, headers=_retry_after(exc))
     if isinstance(exc, drf.NotAuthenticated | drf.AuthenticationFailed):
         return Response(
             {"error": "invalid_client", "error_description": str(exc.detail)},
@@ -196,6 +220,7 @@ __all__ = [
     "V1_ERRORS",
     "DomainError",
     "ErrorDialect",
+    "RateLimited",
     "exception_handler",
     "validation_errors_body",
 ]

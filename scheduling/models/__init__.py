@@ -1,6 +1,7 @@
 from scheduling.models.accounts import Account, Profile
 from scheduling.models.applications import Application, ApplicationSecret
 from scheduling.models.availability import AvailabilityRule, AvailablePeriod
+from scheduling.models.cache import CacheEntry
 from scheduling.models.calendars import Calendar
 from scheduling.models.callbacks import CallbackAttempt, OutgoingCallback
 from scheduling.models.channels import Channel
@@ -15,6 +16,7 @@ __all__ = [
     "AuthorizationCode",
     "AvailabilityRule",
     "AvailablePeriod",
+    "CacheEntry",
     "Calendar",
     "CallbackAttempt",
     "Channel",

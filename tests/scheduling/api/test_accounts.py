@@ -60,7 +60,7 @@ def test_userinfo_shape(app_creds):
     account.default_tzid = "Europe/Paris"
     account.save()
     calendar = primary_calendar(account)
-    token = make_tokens(app_creds.application, account, scope="read_account read_events")
+    token = make_tokens(app_creds.application, account, scope="read_account list_calendars")
 
     response = JsonClient(token.access_token).call("GET", "/v1/userinfo")
 
@@ -73,7 +73,7 @@ def test_userinfo_shape(app_creds):
         "zoneinfo": "Europe/Paris",
         "cronofy.type": "account",
         "cronofy.data": {
-            "authorization": {"scope": "read_account read_events", "status": "active"},
+            "authorization": {"scope": "list_calendars read_account", "status": "active"},
             "profiles": [
                 {
                     "provider_name": "cronofy",
@@ -96,6 +96,33 @@ def test_userinfo_shape(app_creds):
             ],
         },
     }
+
+
+@pytest.mark.parametrize("scope", ["read_account", "read_account read_events create_event"])
+def test_userinfo_shows_no_calendar_to_a_token_that_may_not_list_them(app_creds, account, scope):
+    add_profile(account, calendars=("Work",))
+    token = make_tokens(app_creds.application, account, scope=scope)
+    client = JsonClient(token.access_token)
+
+    response = client.call("GET", "/v1/userinfo")
+
+    assert client.call("GET", "/v1/calendars").status_code == 403
+    profiles = response.json()["cronofy.data"]["profiles"]
+    assert [profile["profile_calendars"] for profile in profiles] == [[], []]
+    assert profiles[1]["profile_name"] == "caldav profile"  # profiles are still shown
+    assert "cal_" not in response.content.decode()
+
+
+def test_userinfo_without_calendars_does_not_load_them(
+    app_creds, account, django_assert_max_num_queries
+):
+    for index in range(3):
+        add_profile(account, calendars=[f"C{index}"])
+    token = make_tokens(app_creds.application, account, scope="read_account")
+
+    # failure count (rate limits, in the database cache), token lookup, profiles
+    with django_assert_max_num_queries(3):
+        JsonClient(token.access_token).call("GET", "/v1/userinfo")
 
 
 def test_userinfo_of_an_application_calendar_says_account(api, account):
@@ -122,8 +149,8 @@ def test_userinfo_runs_a_constant_number_of_queries(api, account, django_assert_
     for index in range(4):
         add_profile(account, calendars=[f"C{index}-{n}" for n in range(5)])
 
-    # token lookup, profiles, their calendars
-    with django_assert_max_num_queries(3):
+    # failure count (rate limits, in the database cache), token lookup, profiles, their calendars
+    with django_assert_max_num_queries(4):
         response = api.call("GET", "/v1/userinfo")
 
     assert len(response.json()["cronofy.data"]["profiles"]) == 5

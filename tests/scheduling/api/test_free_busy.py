@@ -168,5 +168,5 @@ def test_query_count_does_not_grow_with_events(api, calendar, django_assert_max_
         counts.append(len(captured))
 
     assert counts[0] == counts[1]
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):  # one is the caller's failure count (rate limits)
         free_busy(api)
