@@ -65,12 +65,16 @@ def manage(env: dict[str, str], *args: str) -> str:
     return result.stdout
 
 
-def migrated_database(directory: Path) -> tuple[Path, dict]:
-    """A migrated SQLite file holding the demo data, and the demo's credentials."""
+def migrated_database(directory: Path) -> Path:
     database = directory / "served.sqlite3"
-    env = server_env(database)
-    manage(env, "migrate", "--noinput")
-    return database, json.loads(manage(env, "seed_demo", "--json"))
+    manage(server_env(database), "migrate", "--noinput")
+    return database
+
+
+def demo_database(directory: Path) -> tuple[Path, dict]:
+    """A migrated SQLite file holding the demo data, and the demo's credentials."""
+    database = migrated_database(directory)
+    return database, json.loads(manage(server_env(database), "seed_demo", "--json"))
 
 
 def start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen:

@@ -15,7 +15,7 @@ from contextlib import ExitStack
 
 import pytest
 
-from tests.config.served import free_port, migrated_database, server_env, start_gunicorn, stop_group
+from tests.config.served import demo_database, free_port, server_env, start_gunicorn, stop_group
 
 THREADS = 4
 CLIENT_TIMEOUT = 2
@@ -24,7 +24,7 @@ QUICK = 2.0  # seconds within which a request on an idle thread answers, even on
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    database, demo = migrated_database(tmp_path_factory.mktemp("gunicorn"))
+    database, demo = demo_database(tmp_path_factory.mktemp("gunicorn"))
     port = free_port()
     env = server_env(
         database,
