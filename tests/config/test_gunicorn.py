@@ -1,10 +1,11 @@
-"""Slow clients cannot stall the server (config/gunicorn.conf.py), tested on a real gunicorn.
+"""config/gunicorn.conf.py on a real gunicorn: slow clients cannot stall the server.
 
 The server has one worker process with four threads. Three clients that declare a large body and
 send it a byte at a time hold three threads; the API still answers on the fourth. A fourth slow
 client takes that one too, and then nothing answers: the control, showing that the slow clients
 really do hold a thread each (the old sync workers gave them a whole process each). A client that
-stops sending altogether gets a 408 after WEB_CLIENT_TIMEOUT, and its thread back.
+stops sending altogether gets a 408 after WEB_CLIENT_TIMEOUT, and its thread back. And
+X-Forwarded-Proto is believed only behind a proxy.
 """
 
 import http.client
@@ -23,8 +24,13 @@ QUICK = 2.0  # seconds within which a request on an idle thread answers, even on
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    database, demo = demo_database(tmp_path_factory.mktemp("gunicorn"))
+def demo(tmp_path_factory):
+    return demo_database(tmp_path_factory.mktemp("gunicorn"))
+
+
+@pytest.fixture(scope="module")
+def server(demo):
+    database, demo = demo
     port = free_port()
     env = server_env(
         database,
@@ -124,3 +130,23 @@ def test_a_silent_client_loses_its_thread(server):
         assert CLIENT_TIMEOUT - 1 < waited < CLIENT_TIMEOUT + QUICK
         status, seconds = timed_get(port, token)
         assert (status, seconds < QUICK) == (200, True)
+
+
+@pytest.mark.parametrize("behind_proxy", [True, False])
+def test_forwarded_proto_counts_only_behind_a_proxy(demo, behind_proxy):
+    """HSTS goes only to requests taken as HTTPS. Without BEHIND_PROXY, neither Django nor
+    gunicorn (whose default trusts the header from 127.0.0.1) may take the client's word."""
+    database, _demo = demo
+    port = free_port()
+    env = server_env(database, WEB_WORKERS="1", SECURE_COOKIES="true")
+    process = start_gunicorn(env | {"BEHIND_PROXY": str(behind_proxy).lower()}, port)
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("GET", "/health", headers={"X-Forwarded-Proto": "https"})
+        response = connection.getresponse()
+        connection.close()
+    finally:
+        stop_group(process)
+
+    assert response.status in {200, 503}  # never redirected
+    assert (response.getheader("Strict-Transport-Security") is not None) == behind_proxy
