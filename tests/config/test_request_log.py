@@ -7,6 +7,7 @@ import pytest
 from django.test import Client, override_settings
 
 from config.request_log import JsonFormatter, RequestIdFilter, logged_path, request_id_from
+from tests.config.settings_probe import settings_under
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +140,22 @@ def test_json_lines_hold_the_extra_fields():
     assert line["status"] == 200
     assert line["request_id"] == "-"
     assert line["time"].endswith("+00:00")
+
+
+@pytest.mark.parametrize(
+    ("env", "log_format"),
+    [({}, "json"), ({"DEBUG": "true"}, "text"), ({"LOG_FORMAT": "text"}, "text")],
+)
+def test_log_format_follows_the_environment(env, log_format):
+    found = settings_under(env, "LOG_FORMAT", "LOGGING", drop=("LOG_",))
+
+    assert found["LOG_FORMAT"] == log_format
+    assert found["LOGGING"]["handlers"]["console"]["formatter"] == log_format
+
+
+def test_text_lines_name_the_request_id(settings):
+    record = logging.makeLogRecord({"name": "access", "levelname": "INFO", "msg": "GET / 200"})
+    RequestIdFilter().filter(record)
+    text = logging.Formatter(settings.LOGGING["formatters"]["text"]["format"])
+
+    assert text.format(record).endswith("INFO access [-] GET / 200")
