@@ -6,6 +6,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 from config.q2 import q_cluster_settings
 
@@ -81,7 +82,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.request_log.RequestLogMiddleware",
+    "config.unreadable_body.UnreadableBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -106,6 +110,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -154,12 +159,40 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# --- HTTPS and the proxy in front (README, "Deployment behind a proxy") ---
+# SECURE_COOKIES says the site is served over HTTPS only: secure cookies, HSTS and a redirect of
+# plain HTTP. BEHIND_PROXY trusts the proxy's X-Forwarded-Proto, and the last entry of
+# X-Forwarded-For (the one the proxy appended) in request logs and rate limits; without it these
+# headers are the client's word and are ignored.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-# Behind a reverse proxy: trust its X-Forwarded-Proto, and take the client's address from the last
-# entry of X-Forwarded-For (the one the proxy appended) for rate limits (scheduling/ratelimit.py).
-BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+SECURE_SSL_REDIRECT = env_bool("HTTPS_REDIRECT", SESSION_COOKIE_SECURE)
+# Load balancers probe the health endpoint over plain HTTP, on the instance's own address.
+SECURE_REDIRECT_EXEMPT = [r"^health$"]
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("HSTS_SECONDS", "31536000" if SESSION_COOKIE_SECURE else "0")
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+# Preloading commits the domain to browsers' built-in lists for months; an operator opts in.
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+# Content-Security-Policy on every response (Django's CSP middleware). Scripts and styles come
+# from this server or carry the per-response nonce (the admin and the Swagger UI template use it);
+# the consent page widens form-action to its redirect URI (scheduling/pages/authorize.py).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
+# --- end of HTTPS and the proxy ---
 
 # django-allauth: people sign in to authorize applications on the consent page.
 SITE_ID = 1
@@ -271,9 +304,30 @@ CALLBACK_ALLOWED_NETWORKS = [
 CALLBACK_CONNECT_TIMEOUT = float(os.environ.get("CALLBACK_CONNECT_TIMEOUT", "3"))
 CALLBACK_READ_TIMEOUT = float(os.environ.get("CALLBACK_READ_TIMEOUT", "10"))
 
+# --- Logs (README, "Logs and request ids") ---
+# JSON lines by default (one per request from config.request_log, with its request id); plain
+# text for people reading a terminal.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be 'json' or 'text'")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "config.request_log.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "config.request_log.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# --- Health endpoint (config/health.py) ---
+# /health answers 503 when no q2 cluster has run its scheduler for this long.
+HEALTH_WORKER_STALE_SECONDS = int(os.environ.get("HEALTH_WORKER_STALE_SECONDS", "180"))

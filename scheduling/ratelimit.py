@@ -161,14 +161,21 @@ def attempt_failure_record(*, guard: Guard, ip: str, identity: str = "", now: dt
         failure_record(scope=guard.identity_scope, key=identity, now=now)
 
 
-def client_ip(request) -> str:
-    """The address failures are counted against: REMOTE_ADDR, or with settings.BEHIND_PROXY the
-    last address of X-Forwarded-For, the one the proxy appended (earlier ones come from the
-    client and prove nothing). IPv6 addresses count by their /64 network."""
+def client_address(request) -> str:
+    """The client's address: REMOTE_ADDR, or with settings.BEHIND_PROXY the last address of
+    X-Forwarded-For, the one the proxy appended (earlier ones come from the client and prove
+    nothing). Request logs show it; rate limits count by `client_ip`."""
     address = request.META.get("REMOTE_ADDR", "")
     if settings.BEHIND_PROXY:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").rsplit(",", 1)[-1].strip()
         address = forwarded or address
+    return address
+
+
+def client_ip(request) -> str:
+    """The address failures are counted against: `client_address`, with IPv6 addresses counted
+    by their /64 network (one host usually holds a whole /64)."""
+    address = client_address(request)
     try:
         parsed = ipaddress.ip_address(address)
     except ValueError:

@@ -87,3 +87,61 @@ ensure_env_file() {
     . "$ROOT/.env"
     set +a
 }
+
+# --- Processes of scripts/run, and what an earlier run left behind ---
+# Each long-running process starts as the leader of its own process group (setsid), recorded as
+# "PGID COMMAND-MARKER" in $RUN_DIR/NAME.pgid. Killing the script or a gunicorn master or qcluster
+# with -9 leaves their workers running, holding the port and the queue; the next run stops those
+# groups first. A group is stopped only while one of its processes still runs a command holding
+# the marker, so a recycled process id never takes an unrelated process down.
+RUN_DIR="${RUN_DIR:-$ROOT/var/run}"
+
+start_group() {  # start_group NAME MARKER COMMAND...: in the background; $! is the group id
+    local name="$1" marker="$2"
+    shift 2
+    mkdir -p "$RUN_DIR"
+    setsid "$@" &
+    printf '%s %s\n' "$!" "$marker" >"$RUN_DIR/$name.pgid"
+}
+
+group_runs() {  # group_runs PGID MARKER: does a process of the group run a command with MARKER?
+    local pid
+    for pid in $(pgrep -g "$1" 2>/dev/null); do
+        tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$2" && return 0
+    done
+    return 1
+}
+
+stop_groups() {  # stop_groups PGID...: TERM to every process of the groups, KILL after 10 s
+    local pgid alive
+    for pgid in "$@"; do kill -TERM -- "-$pgid" 2>/dev/null || true; done
+    for _ in $(seq 20); do
+        alive=""
+        for pgid in "$@"; do pgrep -g "$pgid" >/dev/null 2>&1 && alive=1; done
+        [ -z "$alive" ] && return 0
+        sleep 0.5
+    done
+    for pgid in "$@"; do kill -KILL -- "-$pgid" 2>/dev/null || true; done
+}
+
+stop_stale() {  # stops what an earlier run recorded in $RUN_DIR and still runs
+    local file pgid marker
+    for file in "$RUN_DIR"/*.pgid; do
+        [ -f "$file" ] || continue
+        read -r pgid marker <"$file" || true
+        if [ -n "$pgid" ] && [ -n "$marker" ] && group_runs "$pgid" "$marker"; then
+            say "stopping $(basename "$file" .pgid) (process group $pgid) left running by an earlier run"
+            stop_groups "$pgid"
+        fi
+        rm -f "$file"
+    done
+}
+
+port_free() {  # port_free HOST PORT: can a server bind there (as gunicorn does, SO_REUSEADDR)?
+    "$VENV/bin/python" - "$1" "$2" <<'PYEOF' 2>/dev/null
+import socket, sys
+sock = socket.socket(socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET)
+sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+sock.bind((sys.argv[1], int(sys.argv[2])))
+PYEOF
+}

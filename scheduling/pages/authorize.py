@@ -3,15 +3,23 @@
 Until the client and its redirect URI are verified, problems are shown on an error page (400),
 never redirected, so the endpoint cannot be used as an open redirector. After that, protocol
 errors go back to the redirect URI as `error=...&state=...`.
+
+The consent form posts here and is answered with a redirect to the integrator's redirect URI.
+Chromium checks the Content-Security-Policy's form-action against that redirect too, so the
+consent page's policy allows the (verified, registered) redirect URI's origin as a form target.
 """
 
+import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csp import get_nonce
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.csp import CSP, build_policy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -27,6 +35,8 @@ from scheduling.services.oauth import (
 )
 
 REQUEST_FIELDS = ("response_type", "client_id", "redirect_uri", "scope", "state")
+# A CSP source expression: `scheme:` or `scheme://host[:port]`, nothing that could end a directive.
+_CSP_SOURCE = re.compile(r"[a-z][a-z0-9+.-]*:(//([a-z0-9.-]+|\[[0-9a-f:.]+\])(:[0-9]{1,5})?)?")
 
 
 def redirect_uri_with(redirect_uri: str, params: dict[str, str]) -> str:
@@ -81,6 +91,25 @@ def authorize(request: HttpRequest) -> HttpResponse:
     return _decision_redirect(request, application, data, scope)
 
 
+def redirect_uri_source(redirect_uri: str) -> str | None:
+    """The CSP source that allows `redirect_uri` as a form target: its origin, or its scheme for
+    a URI without a host (`com.example.app:/callback`); None if it cannot be written safely."""
+    parts = urlsplit(redirect_uri)
+    scheme = parts.scheme.lower()
+    host = parts.netloc.rpartition("@")[2].lower()
+    source = f"{scheme}://{host}" if host else f"{scheme}:"
+    return source if _CSP_SOURCE.fullmatch(source) else None
+
+
+def _with_form_target(request: HttpRequest, response: HttpResponse, redirect_uri: str) -> None:
+    source = redirect_uri_source(redirect_uri)
+    if source is None:
+        return
+    policy = settings.SECURE_CSP | {"form-action": [CSP.SELF, source]}
+    # The CSP middleware leaves a header the view has set alone.
+    response.headers[str(CSP.HEADER_ENFORCE)] = build_policy(policy, get_nonce(request))
+
+
 def _consent_page(
     request: HttpRequest, application: Application, data: dict, scope: str
 ) -> HttpResponse:
@@ -91,7 +120,9 @@ def _consent_page(
         # The POST carries the checked request back; it is checked again there.
         "fields": {field: data[field] for field in REQUEST_FIELDS} | {"scope": scope},
     }
-    return render(request, "oauth/authorize.html", context)
+    response = render(request, "oauth/authorize.html", context)
+    _with_form_target(request, response, data["redirect_uri"])
+    return response
 
 
 def _decision_redirect(

@@ -7,6 +7,7 @@ from django.test import Client
 
 from scheduling import credentials
 from scheduling.models import Account, Application, AuthorizationCode, Grant
+from scheduling.pages.authorize import redirect_uri_source
 from scheduling.scopes import DEFAULT_SCOPE
 from tests.factories import REDIRECT_URI, make_application, make_user
 
@@ -235,3 +236,36 @@ def test_allauth_pages_use_the_site_layout(db, path):
     assert 'class="site-header"' in html
     assert "css/site.css" in html
     assert "Menu:" not in html  # allauth's bare default layout
+
+
+def csp_directives(response) -> dict[str, list[str]]:
+    policy = response["Content-Security-Policy"]
+    return {name: values for name, *values in (part.split() for part in policy.split(";"))}
+
+
+def test_consent_page_allows_its_redirect_uri_as_the_form_target(creds, browser):
+    """Chromium checks form-action against the redirect that answers the consent POST."""
+    response = browser.get(authorize_url(request_params(creds, redirect_uri=REDIRECT_WITH_QUERY)))
+
+    assert response.status_code == 200
+    directives = csp_directives(response)
+    assert directives["form-action"] == ["'self'", "http://127.0.0.1:9"]
+    assert directives["script-src"] == ["'self'"]
+    assert directives["frame-ancestors"] == ["'none'"]
+
+
+@pytest.mark.parametrize(
+    ("redirect_uri", "source"),
+    [
+        ("https://app.example/cb?x=1", "https://app.example"),
+        ("HTTPS://App.Example:8443/cb", "https://app.example:8443"),
+        ("https://user:pw@app.example/cb", "https://app.example"),
+        ("http://[::1]:9/cb", "http://[::1]:9"),
+        ("com.example.app:/oauth", "com.example.app:"),
+        ("https://app.example;script-src/cb", None),
+        ("https://app example/cb", None),
+        ("no scheme", None),
+    ],
+)
+def test_redirect_uri_source_is_the_origin_or_nothing_unsafe(redirect_uri, source):
+    assert redirect_uri_source(redirect_uri) == source
