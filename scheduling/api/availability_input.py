@@ -18,7 +18,17 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from scheduling import engine
-from scheduling.api.fields import DurationField, TimeField
+from scheduling.api.fields import (
+    BooleanField,
+    CharField,
+    ChoiceField,
+    DurationField,
+    IntegerField,
+    JSONObjectField,
+    ListField,
+    TimeField,
+    calendar_ids_field,
+)
 from scheduling.engine import limits
 from scheduling.engine.model import RESPONSE_FORMATS
 from scheduling.errors import MembersRejected, ValidationFailed
@@ -37,21 +47,21 @@ class PeriodSerializer(serializers.Serializer):
         return attrs
 
 
-def _periods_field(**kwargs: Any) -> serializers.ListField:
-    return serializers.ListField(
-        child=PeriodSerializer(), max_length=limits.MAX_QUERY_PERIODS, **kwargs
-    )
+class QuerySlotSerializer(serializers.Serializer):
+    start = TimeField()
+
+
+def _periods_field(**kwargs: Any) -> ListField:
+    return ListField(child=PeriodSerializer(), max_length=limits.MAX_QUERY_PERIODS, **kwargs)
 
 
 class MemberObjectSerializer(serializers.Serializer):
-    sub = serializers.CharField(max_length=64)
-    calendar_ids = serializers.ListField(
-        child=serializers.CharField(max_length=64), required=False, max_length=100
-    )
+    sub = CharField(max_length=64)
+    calendar_ids = calendar_ids_field(required=False)
     available_periods = _periods_field(required=False, min_length=1)
-    managed_availability = serializers.BooleanField(required=False, default=False)
-    availability_rule_ids = serializers.ListField(
-        child=serializers.CharField(max_length=64), required=False, max_length=100
+    managed_availability = BooleanField(required=False, default=False)
+    availability_rule_ids = ListField(
+        child=CharField(max_length=64), required=False, max_length=100
     )
 
 
@@ -111,9 +121,7 @@ class RequiredField(serializers.Field):
 
 
 class GroupSerializer(serializers.Serializer):
-    members = serializers.ListField(
-        child=MemberField(), min_length=1, max_length=limits.MAX_MEMBERS
-    )
+    members = ListField(child=MemberField(), min_length=1, max_length=limits.MAX_MEMBERS)
     required = RequiredField(required=False, default=None)
 
     def validate(self, attrs: dict) -> dict:
@@ -267,20 +275,18 @@ def _buffer(data: dict | None) -> engine.Buffer:
 
 
 class AvailabilityRequestSerializer(_QueryBase):
-    participants = serializers.ListField(
-        child=GroupSerializer(), min_length=1, max_length=limits.MAX_GROUPS
-    )
+    participants = ListField(child=GroupSerializer(), min_length=1, max_length=limits.MAX_GROUPS)
     required_duration = DurationField(allow_zero=False)
-    query_slots = serializers.ListField(
-        child=serializers.DictField(child=TimeField()),
+    query_slots = ListField(
+        child=QuerySlotSerializer(),
         required=False,
         min_length=1,
         max_length=limits.MAX_QUERY_SLOTS,
     )
     buffer = BufferSerializer(required=False, allow_null=True)
     start_interval = DurationField(required=False, allow_null=True, allow_zero=False)
-    response_format = serializers.ChoiceField(choices=RESPONSE_FORMATS, default="periods")
-    max_results = serializers.IntegerField(
+    response_format = ChoiceField(choices=RESPONSE_FORMATS, default="periods")
+    max_results = IntegerField(
         min_value=1, max_value=limits.MAX_RESULTS, default=limits.DEFAULT_MAX_RESULTS
     )
 
@@ -300,8 +306,6 @@ class AvailabilityRequestSerializer(_QueryBase):
             raise serializers.ValidationError(
                 {"query_slots": ["give either query periods or query slots, not both"]}
             )
-        if slots and any("start" not in slot for slot in slots):
-            raise serializers.ValidationError({"query_slots": ["every slot needs a start"]})
         if attrs["required_duration"] > limits.MAX_REQUIRED_DURATION:
             raise serializers.ValidationError({"required_duration": ["is longer than one day"]})
         if _count_members(attrs["participants"]) > limits.MAX_MEMBERS:
@@ -333,16 +337,14 @@ class AvailabilityRequestSerializer(_QueryBase):
 
 
 class StepSerializer(serializers.Serializer):
-    sequence_id = serializers.CharField(max_length=200)
-    ordinal = serializers.IntegerField(min_value=0, max_value=1000)
-    participants = serializers.ListField(
-        child=GroupSerializer(), min_length=1, max_length=limits.MAX_GROUPS
-    )
+    sequence_id = CharField(max_length=200)
+    ordinal = IntegerField(min_value=0, max_value=1000)
+    participants = ListField(child=GroupSerializer(), min_length=1, max_length=limits.MAX_GROUPS)
     required_duration = DurationField(allow_zero=False)
     start_interval = DurationField(required=False, allow_null=True, allow_zero=False)
     buffer = BufferSerializer(required=False, allow_null=True)
     available_periods = _periods_field(required=False, allow_null=True)
-    event = serializers.DictField(required=False)  # what the step's event will be; unused here
+    event = JSONObjectField(required=False)  # what the step's event will be; unused here
 
     def validate(self, attrs: dict) -> dict:
         if attrs["required_duration"] > limits.MAX_REQUIRED_DURATION:
@@ -377,10 +379,8 @@ def _gap(side: dict | None) -> engine.Gap:
 
 
 class SequencedAvailabilityRequestSerializer(_QueryBase):
-    sequence = serializers.ListField(
-        child=StepSerializer(), min_length=1, max_length=limits.MAX_SEQUENCE_STEPS
-    )
-    max_results = serializers.IntegerField(
+    sequence = ListField(child=StepSerializer(), min_length=1, max_length=limits.MAX_SEQUENCE_STEPS)
+    max_results = IntegerField(
         min_value=1, max_value=limits.MAX_RESULTS, default=limits.DEFAULT_MAX_SEQUENCES
     )
 
