@@ -32,11 +32,13 @@ class CoordinateField(serializers.Field):
         if isinstance(data, bool) or not isinstance(data, int | float | str):
             self.fail("invalid", low=-self.limit, high=self.limit)
         text = str(data).strip()
+        if len(text) > 32:
+            self.fail("invalid", low=-self.limit, high=self.limit)
         try:
             number = float(text)
         except ValueError:
             self.fail("invalid", low=-self.limit, high=self.limit)
-        if not -self.limit <= number <= self.limit or len(text) > 32:
+        if not -self.limit <= number <= self.limit:
             self.fail("invalid", low=-self.limit, high=self.limit)
         return text
 

@@ -7,6 +7,7 @@ error shape (api/errors.py), and nothing is written. Run on PostgreSQL too: SQLi
 import json
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from scheduling.api.urls import oauth_urlpatterns, v1_urlpatterns
@@ -26,6 +27,7 @@ HOSTILE_BODIES = {
     "lone surrogate": '{"summary": "\\ud800", "event_id": "x\\udfff"}',
     "surrogate key": '{"\\ud800": 1}',
     "wrong types": json.dumps({key: {} for key in ("summary", "tzid", "name", "sub", "token")}),
+    "oversized": json.dumps({"summary": "x" * settings.API_MAX_BODY_BYTES}),
 }
 OAUTH_ROUTES = {"oauth-token", "oauth-token-revoke"}
 
@@ -80,6 +82,26 @@ def test_a_hostile_body_on_any_route_is_answered_in_its_shape(api, account, meth
     assert_in_shape(response, name)
     assert not Event.objects.exists()
     assert not Channel.objects.exists()
+
+
+# Operations whose handler never reads a body: the id in the path is all they take.
+BODILESS = {("delete", "v1-channel"), ("delete", "v1-availability_rule")}
+
+
+@pytest.mark.parametrize(
+    ("method", "name"),
+    [(m, n) for m, n in _routes() if m != "get" and (m, n) not in BODILESS],
+)
+def test_a_body_over_the_size_limit_is_refused_by_every_operation_that_reads_one(
+    api, account, method, name
+):
+    path = _url(name, primary_calendar(account).calendar_id)
+    response = api.call(method, path, HOSTILE_BODIES["oversized"])
+    if name in OAUTH_ROUTES:
+        assert (response.status_code, response.json()["error"]) == (400, "invalid_request")
+    else:
+        assert response.status_code == 422
+        assert response.json()["errors"]["base"][0]["key"] == "errors.too_large"
 
 
 @pytest.mark.parametrize(
@@ -295,3 +317,29 @@ def test_a_server_error_in_the_api_is_json_without_details(api, monkeypatch):
             "base": [{"key": "errors.server_error", "description": "A server error occurred."}]
         }
     }
+
+
+BIG_TEXT = "x" * 100_000
+BIG_LIST = ["Europe/London"] * 10_000
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"tzid": BIG_TEXT},
+        {"start": {"time": "2024-07-01T09:00:00Z", "tzid": BIG_TEXT}},
+        {"start": {"time": "2024-07-01T09:00:00Z", "tzid": BIG_LIST}},
+        {"start": BIG_LIST},
+        {"transparency": BIG_TEXT},
+        {"status": BIG_LIST},
+        {"location": {"lat": "1" * 100_000}},
+        {"summary": BIG_LIST},
+    ],
+    ids=lambda changes: next(iter(changes)),
+)
+def test_an_error_never_repeats_a_large_input(api, account, changes):
+    calendar = primary_calendar(account)
+    body = {"event_id": "e", "summary": "s", **period(9, 10), **changes}
+    response = api.call("POST", f"/v1/calendars/{calendar.calendar_id}/events", body)
+    assert response.status_code == 422
+    assert len(response.content) < 1000
