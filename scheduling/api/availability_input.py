@@ -198,6 +198,9 @@ class BufferSideField(serializers.Field):
                     result[key] = duration.run_validation(data[key])
         elif data is not None:
             result["duration"] = duration.run_validation(data)
+        minimum, maximum = result["minimum"], result["maximum"]
+        if minimum is not None and maximum is not None and minimum > maximum:
+            self.fail("invalid", message="the minimum gap must not exceed the maximum")
         return result
 
     def to_representation(self, value: dict) -> dict:

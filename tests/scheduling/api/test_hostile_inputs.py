@@ -343,3 +343,19 @@ def test_an_error_never_repeats_a_large_input(api, account, changes):
     response = api.call("POST", f"/v1/calendars/{calendar.calendar_id}/events", body)
     assert response.status_code == 422
     assert len(response.content) < 1000
+
+
+@pytest.mark.parametrize("side", ["before", "after"])
+def test_a_step_buffer_whose_minimum_exceeds_its_maximum_is_a_422(api, account, side):
+    gap = {"minutes": 5, "minimum": {"minutes": 30}, "maximum": {"minutes": 10}}
+    step = {
+        "sequence_id": "only",
+        "ordinal": 1,
+        "participants": [{"members": [account.sub]}],
+        "required_duration": {"minutes": 30},
+        "buffer": {side: gap},
+    }
+    body = {"sequence": [step], "query_periods": [period(9, 17)]}
+    response = api.call("POST", "/v1/sequenced_availability", body)
+    assert response.status_code == 422
+    assert list(response.json()["errors"]) == [f"sequence.0.buffer.{side}"]
