@@ -72,6 +72,8 @@ class ChoiceField(serializers.ChoiceField):
     than repeating the input."""
 
     def to_internal_value(self, data: Any) -> Any:
+        if data == "" and self.allow_blank:
+            return ""
         if not isinstance(data, str) or data not in self.choice_strings_to_values:
             choices = ", ".join(self.choice_strings_to_values)
             raise serializers.ValidationError(f"must be one of: {choices}", code="invalid")
@@ -133,7 +135,10 @@ class IdListField(ListField):
         super().__init__(child=child, max_length=max_length, **kwargs)
 
     def run_child_validation(self, data: list) -> list:
-        if all(isinstance(item, str) and 0 < len(item) <= MAX_ID_LENGTH for item in data):
+        if all(
+            isinstance(item, str) and 0 < len(item) <= MAX_ID_LENGTH and is_storable(item)
+            for item in data
+        ):
             return [str(item) for item in data]
         return super().run_child_validation(data)
 
