@@ -14,3 +14,9 @@ urlpatterns = [
     path("v1/", include(v1_urlpatterns)),
     path("api/", include(docs_urlpatterns)),
 ]
+
+# API paths get JSON in their API's error shape; every other path Django's pages.
+handler400 = "scheduling.api.error_pages.bad_request"
+handler403 = "scheduling.api.error_pages.permission_denied"
+handler404 = "scheduling.api.error_pages.page_not_found"
+handler500 = "scheduling.api.error_pages.server_error"

@@ -72,8 +72,10 @@ def parse_time_value(value: object, *, allow_date: bool) -> TimeValue:
         if "time" not in value:
             raise TimeFormatError("the object form needs a time")
         tzid = value.get("tzid")
+        if tzid is not None and not isinstance(tzid, str):
+            raise TimeFormatError("the tzid must be a string")
         if tzid is not None and not is_valid_tzid(tzid):
-            raise TimeFormatError(f"unknown time zone {tzid!r}")
+            raise TimeFormatError(f"unknown time zone {tzid[:64]!r}")
         value = value["time"]
     if allow_date and isinstance(value, str) and "T" not in value:
         return TimeValue(parse_date(value), tzid)

@@ -11,6 +11,7 @@ from scheduling.api.authentication import (
     IsAuthenticatedApplication,
 )
 from scheduling.api.calendars import CalendarsView, present_calendar
+from scheduling.api.fields import BooleanField, CharField
 from scheduling.api.oauth import NO_STORE, TokenBodySerializer, token_body
 from scheduling.models import Account, Profile
 from scheduling.scopes import scope_allows
@@ -67,18 +68,18 @@ def present_userinfo_profile(profile: Profile, *, with_calendars: bool) -> dict:
 
 
 class AccountSerializer(serializers.Serializer):
-    account_id = serializers.CharField()
-    email = serializers.CharField()
-    name = serializers.CharField()
-    scope = serializers.CharField()
-    default_tzid = serializers.CharField()
+    account_id = CharField()
+    email = CharField()
+    name = CharField()
+    scope = CharField()
+    default_tzid = CharField()
 
 
 class ProfileSerializer(serializers.Serializer):
-    provider_name = serializers.CharField()
-    profile_id = serializers.CharField()
-    profile_name = serializers.CharField()
-    profile_connected = serializers.BooleanField()
+    provider_name = CharField()
+    profile_id = CharField()
+    profile_name = CharField()
+    profile_connected = BooleanField()
 
 
 class AccountView(APIView):
@@ -142,13 +143,13 @@ class ProfilesView(APIView):
 
 class ApplicationCalendarRequestSerializer(ClientCredentialsSerializer):
     # Length and characters are checked by the service (422 with too_long / invalid).
-    application_calendar_id = serializers.CharField(
+    application_calendar_id = CharField(
         required=False, allow_blank=True, default="", trim_whitespace=False
     )
 
 
 class ApplicationCalendarSerializer(TokenBodySerializer):
-    application_calendar_id = serializers.CharField()
+    application_calendar_id = CharField()
 
 
 class ApplicationCalendarsView(APIView):

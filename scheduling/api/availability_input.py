@@ -14,11 +14,24 @@ import itertools
 from collections.abc import Iterator
 from typing import Any
 
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
 
 from scheduling import engine
-from scheduling.api.fields import DurationField, TimeField
+from scheduling.api.availability_fields import (
+    BufferSerializer,
+    GroupSerializer,
+    QuerySlotSerializer,
+    periods_field,
+)
+from scheduling.api.fields import (
+    CharField,
+    ChoiceField,
+    DurationField,
+    IntegerField,
+    JSONObjectField,
+    ListField,
+)
 from scheduling.engine import limits
 from scheduling.engine.model import RESPONSE_FORMATS
 from scheduling.errors import MembersRejected, ValidationFailed
@@ -27,152 +40,11 @@ from scheduling.errors import MembersRejected, ValidationFailed
 Query = engine.AvailabilityQuery[engine.MemberRequest] | engine.SequenceQuery[engine.MemberRequest]
 
 
-class PeriodSerializer(serializers.Serializer):
-    start = TimeField()
-    end = TimeField()
-
-    def validate(self, attrs: dict) -> dict:
-        if attrs["end"] <= attrs["start"]:
-            raise serializers.ValidationError({"end": ["must be after start"]}, code="invalid")
-        return attrs
-
-
-def _periods_field(**kwargs: Any) -> serializers.ListField:
-    return serializers.ListField(
-        child=PeriodSerializer(), max_length=limits.MAX_QUERY_PERIODS, **kwargs
-    )
-
-
-class MemberObjectSerializer(serializers.Serializer):
-    sub = serializers.CharField(max_length=64)
-    calendar_ids = serializers.ListField(
-        child=serializers.CharField(max_length=64), required=False, max_length=100
-    )
-    available_periods = _periods_field(required=False, min_length=1)
-    managed_availability = serializers.BooleanField(required=False, default=False)
-    availability_rule_ids = serializers.ListField(
-        child=serializers.CharField(max_length=64), required=False, max_length=100
-    )
-
-
-@extend_schema_field(
-    {
-        "oneOf": [
-            {"type": "string", "description": "The member's sub"},
-            {
-                "type": "object",
-                "properties": {
-                    "sub": {"type": "string"},
-                    "calendar_ids": {"type": "array", "items": {"type": "string"}},
-                    "available_periods": {"type": "array", "items": {"type": "object"}},
-                    "managed_availability": {"type": "boolean"},
-                    "availability_rule_ids": {"type": "array", "items": {"type": "string"}},
-                },
-                "required": ["sub"],
-            },
-        ]
-    }
-)
-class MemberField(serializers.Field):
-    """A member: a bare sub string, or an object with sub and options."""
-
-    default_error_messages = {"invalid": "must be a sub or an object with a sub"}
-
-    def to_internal_value(self, data: Any) -> dict:
-        if isinstance(data, str):
-            data = {"sub": data}
-        if not isinstance(data, dict):
-            self.fail("invalid")
-        member = MemberObjectSerializer(data=data)
-        member.is_valid(raise_exception=True)
-        return member.validated_data
-
-    def to_representation(self, value: dict) -> dict:
-        return value
-
-
-@extend_schema_field(
-    {"oneOf": [{"type": "string", "enum": ["all"]}, {"type": "integer", "minimum": 1}]}
-)
-class RequiredField(serializers.Field):
-    """`required`: "all" or a positive integer (pycronofy sends "all" when absent)."""
-
-    default_error_messages = {"invalid": 'must be "all" or a positive integer'}
-
-    def to_internal_value(self, data: Any) -> int | None:
-        if data == "all":
-            return None
-        if isinstance(data, bool) or not isinstance(data, int) or data < 1:
-            self.fail("invalid")
-        return data
-
-    def to_representation(self, value: int | None) -> Any:
-        return "all" if value is None else value
-
-
-class GroupSerializer(serializers.Serializer):
-    members = serializers.ListField(
-        child=MemberField(), min_length=1, max_length=limits.MAX_MEMBERS
-    )
-    required = RequiredField(required=False, default=None)
-
-    def validate(self, attrs: dict) -> dict:
-        subs = [member["sub"] for member in attrs["members"]]
-        if len(set(subs)) != len(subs):
-            raise serializers.ValidationError({"members": ["a member appears twice in the group"]})
-        required = attrs["required"]
-        if required is not None and required > len(attrs["members"]):
-            raise serializers.ValidationError(
-                {"required": [f"cannot exceed the {len(attrs['members'])} members of the group"]}
-            )
-        return attrs
-
-
-@extend_schema_field(
-    {
-        "type": "object",
-        "properties": {
-            "minutes": {"type": "integer"},
-            "hours": {"type": "integer"},
-            "minimum": {"type": "object", "description": "A Duration (sequenced steps)"},
-            "maximum": {"type": "object", "description": "A Duration (sequenced steps)"},
-        },
-    }
-)
-class BufferSideField(serializers.Field):
-    """A buffer side: a Duration, optionally with `minimum`/`maximum` gaps (sequenced steps)."""
-
-    default_error_messages = {"invalid": "{message}"}
-
-    def to_internal_value(self, data: Any) -> dict:
-        duration = DurationField()
-        result = {"duration": dt.timedelta(0), "minimum": None, "maximum": None}
-        if isinstance(data, dict):
-            if {"minutes", "hours"} & data.keys():
-                result["duration"] = duration.run_validation(
-                    {k: data[k] for k in ("minutes", "hours") if k in data}
-                )
-            for key in ("minimum", "maximum"):
-                if data.get(key) is not None:
-                    result[key] = duration.run_validation(data[key])
-        elif data is not None:
-            result["duration"] = duration.run_validation(data)
-        return result
-
-    def to_representation(self, value: dict) -> dict:
-        return value
-
-
-class BufferSerializer(serializers.Serializer):
-    before = BufferSideField(required=False, allow_null=True)
-    after = BufferSideField(required=False, allow_null=True)
-
-
 class _QueryBase(serializers.Serializer):
     """Fields shared by plain and sequenced queries."""
 
-    query_periods = _periods_field(required=False, min_length=1)
-    available_periods = _periods_field(required=False, min_length=1)
+    query_periods = periods_field(required=False, min_length=1)
+    available_periods = periods_field(required=False, min_length=1)
     minimum_notice = DurationField(required=False, allow_null=True)
 
     def _query_periods(self, attrs: dict) -> tuple[engine.Interval, ...]:
@@ -253,8 +125,24 @@ def member_errors(
     return ValidationFailed(errors)
 
 
-def _count_members(groups: list[dict]) -> int:
-    return sum(len(group["members"]) for group in groups)
+def _members_named(groups: Any) -> int:
+    """The members in raw `participants` input, counted before anything is validated, so that a
+    request over MAX_MEMBERS costs no more than one within it (DRF would validate all members of
+    all groups first). Groups beyond MAX_GROUPS are refused anyway and not counted; parts of the
+    wrong shape count nothing and are refused by validation."""
+    if not isinstance(groups, list):
+        return 0
+    return sum(
+        len(group["members"])
+        for group in groups[: limits.MAX_GROUPS]
+        if isinstance(group, dict) and isinstance(group.get("members"), list)
+    )
+
+
+def _too_many_members(field: str, where: str) -> serializers.ValidationError:
+    return serializers.ValidationError(
+        {field: [ErrorDetail(f"at most {limits.MAX_MEMBERS} members in {where}", code="too_long")]}
+    )
 
 
 def _buffer(data: dict | None) -> engine.Buffer:
@@ -267,22 +155,25 @@ def _buffer(data: dict | None) -> engine.Buffer:
 
 
 class AvailabilityRequestSerializer(_QueryBase):
-    participants = serializers.ListField(
-        child=GroupSerializer(), min_length=1, max_length=limits.MAX_GROUPS
-    )
+    participants = ListField(child=GroupSerializer(), min_length=1, max_length=limits.MAX_GROUPS)
     required_duration = DurationField(allow_zero=False)
-    query_slots = serializers.ListField(
-        child=serializers.DictField(child=TimeField()),
+    query_slots = ListField(
+        child=QuerySlotSerializer(),
         required=False,
         min_length=1,
         max_length=limits.MAX_QUERY_SLOTS,
     )
     buffer = BufferSerializer(required=False, allow_null=True)
     start_interval = DurationField(required=False, allow_null=True, allow_zero=False)
-    response_format = serializers.ChoiceField(choices=RESPONSE_FORMATS, default="periods")
-    max_results = serializers.IntegerField(
+    response_format = ChoiceField(choices=RESPONSE_FORMATS, default="periods")
+    max_results = IntegerField(
         min_value=1, max_value=limits.MAX_RESULTS, default=limits.DEFAULT_MAX_RESULTS
     )
+
+    def to_internal_value(self, data: Any) -> dict:
+        if isinstance(data, dict) and _members_named(data.get("participants")) > limits.MAX_MEMBERS:
+            raise _too_many_members("participants", "all")
+        return super().to_internal_value(data)
 
     def validate(self, attrs: dict) -> dict:
         periods = self._query_periods(attrs)
@@ -300,14 +191,8 @@ class AvailabilityRequestSerializer(_QueryBase):
             raise serializers.ValidationError(
                 {"query_slots": ["give either query periods or query slots, not both"]}
             )
-        if slots and any("start" not in slot for slot in slots):
-            raise serializers.ValidationError({"query_slots": ["every slot needs a start"]})
         if attrs["required_duration"] > limits.MAX_REQUIRED_DURATION:
             raise serializers.ValidationError({"required_duration": ["is longer than one day"]})
-        if _count_members(attrs["participants"]) > limits.MAX_MEMBERS:
-            raise serializers.ValidationError(
-                {"participants": [f"at most {limits.MAX_MEMBERS} members in all"]}
-            )
         slot_periods = tuple(
             engine.Interval(s["start"], s["start"] + attrs["required_duration"])
             for s in slots or ()
@@ -333,16 +218,14 @@ class AvailabilityRequestSerializer(_QueryBase):
 
 
 class StepSerializer(serializers.Serializer):
-    sequence_id = serializers.CharField(max_length=200)
-    ordinal = serializers.IntegerField(min_value=0, max_value=1000)
-    participants = serializers.ListField(
-        child=GroupSerializer(), min_length=1, max_length=limits.MAX_GROUPS
-    )
+    sequence_id = CharField(max_length=200)
+    ordinal = IntegerField(min_value=0, max_value=1000)
+    participants = ListField(child=GroupSerializer(), min_length=1, max_length=limits.MAX_GROUPS)
     required_duration = DurationField(allow_zero=False)
     start_interval = DurationField(required=False, allow_null=True, allow_zero=False)
     buffer = BufferSerializer(required=False, allow_null=True)
-    available_periods = _periods_field(required=False, allow_null=True)
-    event = serializers.DictField(required=False)  # what the step's event will be; unused here
+    available_periods = periods_field(required=False, allow_null=True)
+    event = JSONObjectField(required=False)  # what the step's event will be; unused here
 
     def validate(self, attrs: dict) -> dict:
         if attrs["required_duration"] > limits.MAX_REQUIRED_DURATION:
@@ -377,12 +260,22 @@ def _gap(side: dict | None) -> engine.Gap:
 
 
 class SequencedAvailabilityRequestSerializer(_QueryBase):
-    sequence = serializers.ListField(
-        child=StepSerializer(), min_length=1, max_length=limits.MAX_SEQUENCE_STEPS
-    )
-    max_results = serializers.IntegerField(
+    sequence = ListField(child=StepSerializer(), min_length=1, max_length=limits.MAX_SEQUENCE_STEPS)
+    max_results = IntegerField(
         min_value=1, max_value=limits.MAX_RESULTS, default=limits.DEFAULT_MAX_SEQUENCES
     )
+
+    def to_internal_value(self, data: Any) -> dict:
+        steps = data.get("sequence") if isinstance(data, dict) else None
+        if isinstance(steps, list):
+            named = sum(
+                _members_named(step.get("participants"))
+                for step in steps[: limits.MAX_SEQUENCE_STEPS]
+                if isinstance(step, dict)
+            )
+            if named > limits.MAX_MEMBERS:
+                raise _too_many_members("sequence", "all steps")
+        return super().to_internal_value(data)
 
     def validate(self, attrs: dict) -> dict:
         periods = self._query_periods(attrs)
@@ -396,11 +289,6 @@ class SequencedAvailabilityRequestSerializer(_QueryBase):
         if len(set(ordinals)) != len(ordinals):
             raise serializers.ValidationError({"sequence": ["ordinals must be distinct"]})
         _check_gaps(attrs["sequence"])
-        members = sum(_count_members(step["participants"]) for step in attrs["sequence"])
-        if members > limits.MAX_MEMBERS:
-            raise serializers.ValidationError(
-                {"sequence": [f"at most {limits.MAX_MEMBERS} members in all steps"]}
-            )
         return attrs
 
     def to_query(self) -> engine.SequenceQuery[engine.MemberRequest]:

@@ -5,6 +5,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from scheduling.api.fields import BooleanField, CharField, ChoiceField
 from scheduling.models import Calendar
 from scheduling.selectors.calendars import calendars_for_account
 from scheduling.services.calendars import calendar_create
@@ -30,23 +31,23 @@ def present_calendar(calendar: Calendar) -> dict:
 
 
 class CalendarSerializer(serializers.Serializer):
-    provider_name = serializers.CharField()
-    profile_id = serializers.CharField()
-    profile_name = serializers.CharField()
-    calendar_id = serializers.CharField()
-    calendar_name = serializers.CharField()
-    calendar_readonly = serializers.BooleanField()
-    calendar_deleted = serializers.BooleanField()
-    calendar_primary = serializers.BooleanField()
-    calendar_integrated_conferencing_available = serializers.BooleanField()
-    calendar_attachments_available = serializers.BooleanField()
-    permission_level = serializers.ChoiceField(choices=["unrestricted", "read_only"])
+    provider_name = CharField()
+    profile_id = CharField()
+    profile_name = CharField()
+    calendar_id = CharField()
+    calendar_name = CharField()
+    calendar_readonly = BooleanField()
+    calendar_deleted = BooleanField()
+    calendar_primary = BooleanField()
+    calendar_integrated_conferencing_available = BooleanField()
+    calendar_attachments_available = BooleanField()
+    permission_level = ChoiceField(choices=["unrestricted", "read_only"])
 
 
 class CalendarCreateSerializer(serializers.Serializer):
-    profile_id = serializers.CharField(max_length=40)
-    name = serializers.CharField(max_length=Calendar._meta.get_field("name").max_length)
-    color = serializers.CharField(max_length=16, required=False, allow_blank=True, default="")
+    profile_id = CharField(max_length=40)
+    name = CharField(max_length=Calendar._meta.get_field("name").max_length)
+    color = CharField(max_length=16, required=False, allow_blank=True, default="")
 
 
 class CalendarsView(APIView):
@@ -56,7 +57,7 @@ class CalendarsView(APIView):
         operation_id="calendars_list",
         responses=inline_serializer(
             "CalendarList",
-            {"sub": serializers.CharField(), "calendars": CalendarSerializer(many=True)},
+            {"sub": CharField(), "calendars": CalendarSerializer(many=True)},
         ),
     )
     def get(self, request):

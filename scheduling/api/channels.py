@@ -9,6 +9,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from scheduling.api.fields import BooleanField, CharField, calendar_ids_field
 from scheduling.models import Channel
 from scheduling.selectors.channels import channels_open
 from scheduling.services.channels import channel_close, channel_create, channel_present
@@ -18,20 +19,18 @@ CALLBACK_URL_MAX = Channel._meta.get_field("callback_url").max_length
 
 
 class ChannelFiltersSerializer(serializers.Serializer):
-    calendar_ids = serializers.ListField(
-        child=serializers.CharField(max_length=64), required=False, min_length=1, max_length=100
-    )
-    only_managed = serializers.BooleanField(required=False, default=False)
+    calendar_ids = calendar_ids_field(required=False, min_length=1)
+    only_managed = BooleanField(required=False, default=False)
 
 
 class ChannelCreateSerializer(serializers.Serializer):
-    callback_url = serializers.CharField(max_length=CALLBACK_URL_MAX, trim_whitespace=False)
+    callback_url = CharField(max_length=CALLBACK_URL_MAX, trim_whitespace=False)
     filters = ChannelFiltersSerializer(required=False, allow_null=True)
 
 
 class ChannelSerializer(serializers.Serializer):
-    channel_id = serializers.CharField()
-    callback_url = serializers.CharField()
+    channel_id = CharField()
+    callback_url = CharField()
     filters = ChannelFiltersSerializer(help_text="Only the filters that were given")
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import Http404
 from rest_framework import exceptions as drf
 from rest_framework import serializers
@@ -55,6 +56,11 @@ class RateLimited(drf.APIException):
 
 def _retry_after(exc: RateLimited) -> dict[str, str]:
     return {"Retry-After": str(exc.retry_after)}
+
+
+# Django's refusals of oversized requests (more than DATA_UPLOAD_MAX_NUMBER_FIELDS query
+# parameters, for one), raised when a view first reads the request.
+_TOO_MUCH = TooManyFieldsSent | RequestDataTooBig
 
 
 def error_item(code: str, description: str) -> dict[str, str]:
@@ -106,6 +112,8 @@ def _v1_response(exc: Exception) -> Response | None:
     if isinstance(exc, drf.ParseError):
         code = getattr(exc.detail, "code", "invalid_body") or "invalid_body"
         return _base(422, code if code != "parse_error" else "invalid_body", str(exc.detail))
+    if isinstance(exc, _TOO_MUCH):
+        return _base(422, "too_large", str(exc))
     if isinstance(exc, NotFound | Http404 | drf.NotFound):
         description = exc.description if isinstance(exc, NotFound) else "Not found"
         return _base(404, "not_found", description)
@@ -148,12 +156,12 @@ def _oauth_response(exc: Exception) -> Response | None:
         described = (f"{field}: {text}" for field, _code, text in _flatten(exc.detail, ""))
         body = {"error": "invalid_request", "error_description": "; ".join(described)}
         return Response(body, status=400)
-    if isinstance(exc, drf.ParseError | drf.UnsupportedMediaType):
+    if isinstance(exc, drf.ParseError | drf.UnsupportedMediaType | _TOO_MUCH):
         return Response({"error": "invalid_request", "error_description": str(exc)}, status=400)
     if isinstance(exc, drf.APIException):
+        error = "server_error" if exc.status_code >= 500 else "invalid_request"
         return Response(
-            {"error": "invalid_request", "error_description": str(exc.detail)},
-            status=exc.status_code,
+            {"error": error, "error_description": str(exc.detail)}, status=exc.status_code
         )
     return None
 

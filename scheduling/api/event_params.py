@@ -6,7 +6,15 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from scheduling.api.fields import QueryBooleanField, TimeField, TimeValueField, TzidField
+from scheduling.api.fields import (
+    CharField,
+    ChoiceField,
+    QueryBooleanField,
+    TimeField,
+    TimeValueField,
+    TzidField,
+    calendar_ids_field,
+)
 from scheduling.models import Event
 
 
@@ -24,11 +32,13 @@ class CoordinateField(serializers.Field):
         if isinstance(data, bool) or not isinstance(data, int | float | str):
             self.fail("invalid", low=-self.limit, high=self.limit)
         text = str(data).strip()
+        if len(text) > 32:
+            self.fail("invalid", low=-self.limit, high=self.limit)
         try:
             number = float(text)
         except ValueError:
             self.fail("invalid", low=-self.limit, high=self.limit)
-        if not -self.limit <= number <= self.limit or len(text) > 32:
+        if not -self.limit <= number <= self.limit:
             self.fail("invalid", low=-self.limit, high=self.limit)
         return text
 
@@ -42,9 +52,7 @@ def printable(value: str) -> None:
 
 
 class LocationSerializer(serializers.Serializer):
-    description = serializers.CharField(
-        max_length=1024, required=False, allow_blank=True, allow_null=True
-    )
+    description = CharField(max_length=1024, required=False, allow_blank=True, allow_null=True)
     lat = CoordinateField(limit=90, required=False, allow_null=True)
     long = CoordinateField(limit=180, required=False, allow_null=True)
 
@@ -53,19 +61,19 @@ class EventUpsertSerializer(serializers.Serializer):
     """Fields this server understands; unknown ones (reminders, attendees, url, color, ...) are
     accepted and ignored. `status` is an extension (Cronofy has no such upsert field)."""
 
-    event_id = serializers.CharField(max_length=255, trim_whitespace=False, validators=[printable])
-    summary = serializers.CharField(max_length=1024, trim_whitespace=False)
-    description = serializers.CharField(
+    event_id = CharField(max_length=255, trim_whitespace=False, validators=[printable])
+    summary = CharField(max_length=1024, trim_whitespace=False)
+    description = CharField(
         max_length=32768, required=False, allow_blank=True, allow_null=True, trim_whitespace=False
     )
     start = TimeValueField(allow_date=True, help_text="A Time, {time, tzid}, or a Date (all-day)")
     end = TimeValueField(allow_date=True, help_text="As start; exclusive for all-day events")
     tzid = TzidField(required=False, allow_null=True)
     location = LocationSerializer(required=False, allow_null=True)
-    transparency = serializers.ChoiceField(
+    transparency = ChoiceField(
         choices=Event.Transparency.choices, required=False, default=Event.Transparency.OPAQUE
     )
-    status = serializers.ChoiceField(
+    status = ChoiceField(
         choices=Event.Status.choices, required=False, default=Event.Status.CONFIRMED
     )
 
@@ -75,8 +83,8 @@ class EventUpsertSerializer(serializers.Serializer):
 
 
 class EventDeleteSerializer(serializers.Serializer):
-    event_id = serializers.CharField(max_length=255, required=False, trim_whitespace=False)
-    event_uid = serializers.CharField(max_length=40, required=False)
+    event_id = CharField(max_length=255, required=False, trim_whitespace=False)
+    event_uid = CharField(max_length=40, required=False)
 
 
 class EventsDeleteAllSerializer(serializers.Serializer):
@@ -84,9 +92,7 @@ class EventsDeleteAllSerializer(serializers.Serializer):
     (JSON body, as the ruby client sends); exactly one of the two, as Cronofy documents."""
 
     delete_all = QueryBooleanField(required=False, default=False)
-    calendar_ids = serializers.ListField(
-        child=serializers.CharField(max_length=64), required=False, allow_empty=False
-    )
+    calendar_ids = calendar_ids_field(required=False, allow_empty=False)
 
     def validate(self, attrs: dict) -> dict:
         if not attrs["delete_all"] and "calendar_ids" not in attrs:
@@ -105,8 +111,7 @@ class WindowQuerySerializer(serializers.Serializer):
     """Query of GET /v1/free_busy; GET /v1/events adds to it."""
 
     tzid = TzidField()
-    calendar_ids = serializers.ListField(
-        child=serializers.CharField(max_length=64),
+    calendar_ids = calendar_ids_field(
         required=False,
         allow_empty=False,
         help_text="Sent as repeated calendar_ids[] query parameters",

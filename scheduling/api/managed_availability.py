@@ -19,7 +19,15 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from scheduling.api.fields import QueryBooleanField, TimeValueField, TzidField
+from scheduling.api.fields import (
+    CharField,
+    IntegerField,
+    ListField,
+    QueryBooleanField,
+    TimeValueField,
+    TzidField,
+    calendar_ids_field,
+)
 from scheduling.api.pagination import decode_page_token, paginated_body
 from scheduling.api.params import query_params, request_params
 from scheduling.models import AvailabilityRule, AvailablePeriod
@@ -90,14 +98,14 @@ class AvailablePeriodsQuerySerializer(serializers.Serializer):
 
 
 class AvailablePeriodOutSerializer(serializers.Serializer):
-    available_period_id = serializers.CharField()
+    available_period_id = CharField()
     start = TimeValueField(help_text="A Time, or {time, tzid} with localized_times")
     end = TimeValueField(help_text="A Time, or {time, tzid} with localized_times")
 
 
 class PagesSerializer(serializers.Serializer):
-    current = serializers.IntegerField()
-    total = serializers.IntegerField()
+    current = IntegerField()
+    total = IntegerField()
     next_page = serializers.URLField(required=False)
 
 
@@ -220,9 +228,9 @@ class AvailablePeriodsPagesView(APIView):
 
 
 class WeeklyPeriodSerializer(serializers.Serializer):
-    day = serializers.CharField(help_text="monday .. sunday")
-    start_time = serializers.CharField(help_text='"HH:MM" in the rule\'s tzid')
-    end_time = serializers.CharField(help_text='"HH:MM" (or "24:00"), after start_time')
+    day = CharField(help_text="monday .. sunday")
+    start_time = CharField(help_text='"HH:MM" in the rule\'s tzid')
+    end_time = CharField(help_text='"HH:MM" (or "24:00"), after start_time')
 
     def validate(self, attrs: dict) -> WeeklyPeriod:
         period = WeeklyPeriod(**attrs)
@@ -235,10 +243,8 @@ class WeeklyPeriodSerializer(serializers.Serializer):
 class AvailabilityRuleSerializer(serializers.Serializer):
     availability_rule_id = ClientIdField()
     tzid = TzidField()
-    calendar_ids = serializers.ListField(
-        child=serializers.CharField(), required=False, default=list
-    )
-    weekly_periods = serializers.ListField(
+    calendar_ids = calendar_ids_field(required=False, default=list)
+    weekly_periods = ListField(
         child=WeeklyPeriodSerializer(), allow_empty=False, max_length=MAX_WEEKLY_PERIODS
     )
 

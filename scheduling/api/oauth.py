@@ -16,7 +16,7 @@ from scheduling.api.authentication import (
     IsAuthenticatedApplication,
 )
 from scheduling.api.errors import OAUTH_ERRORS
-from scheduling.api.fields import optional_text
+from scheduling.api.fields import CharField, IntegerField, optional_text
 from scheduling.api.parsers import LimitedFormParser, LimitedJSONParser
 from scheduling.selectors.accounts import account_linking_profile
 from scheduling.services.accounts import HOSTED_PROVIDER
@@ -27,7 +27,7 @@ NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
 class TokenRequestSerializer(ClientCredentialsSerializer):
-    grant_type = serializers.CharField(max_length=64)
+    grant_type = CharField(max_length=64)
     code = optional_text(200)
     redirect_uri = optional_text(2000)
     refresh_token = optional_text(200)
@@ -40,25 +40,25 @@ class RevokeRequestSerializer(ClientCredentialsSerializer):
 
 
 class LinkingProfileSerializer(serializers.Serializer):
-    provider_name = serializers.CharField()
-    profile_id = serializers.CharField()
-    profile_name = serializers.CharField()
+    provider_name = CharField()
+    profile_id = CharField()
+    profile_name = CharField()
 
 
 class TokenBodySerializer(serializers.Serializer):
     """The fields of token_body(): every token response has them."""
 
-    token_type = serializers.CharField()
-    access_token = serializers.CharField()
-    expires_in = serializers.IntegerField()
-    refresh_token = serializers.CharField()
-    scope = serializers.CharField()
-    sub = serializers.CharField()
+    token_type = CharField()
+    access_token = CharField()
+    expires_in = IntegerField()
+    refresh_token = CharField()
+    scope = CharField()
+    sub = CharField()
     linking_profile = LinkingProfileSerializer()
 
 
 class TokenResponseSerializer(TokenBodySerializer):
-    account_id = serializers.CharField()
+    account_id = CharField()
 
 
 def token_body(tokens: IssuedTokens) -> dict:

@@ -2,9 +2,12 @@
 /api (config/urls.py mounts them).
 
 Views live in the module of their resource; only here are they given paths and names.
+Path ids use the converters `id` (one segment) and `idpath` (may contain "/"), which match no
+NUL character: PostgreSQL cannot store one, so such an id can name nothing, and the URL is a 404
+before any view or query runs (see api/storable.py).
 """
 
-from django.urls import path
+from django.urls import path, register_converter
 
 from scheduling.api.accounts import (
     AccountView,
@@ -27,6 +30,25 @@ from scheduling.api.managed_availability import (
 from scheduling.api.oauth import RevokeView, TokenView
 from scheduling.pages.authorize import authorize
 
+
+class IdConverter:
+    regex = r"[^/\x00]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+class IdPathConverter(IdConverter):
+    regex = r"[^\x00]+"
+
+
+register_converter(IdConverter, "id")
+register_converter(IdPathConverter, "idpath")
+
+
 docs_urlpatterns = [
     path("schema/", SchemaView.as_view(), name="api-schema"),
     path("docs/", docs_page, name="api-docs"),
@@ -48,26 +70,26 @@ v1_urlpatterns = [
     ),
     path("calendars", CalendarsView.as_view(), name="v1-calendars"),
     path("channels", ChannelsView.as_view(), name="v1-channels"),
-    path("channels/<str:channel_id>", ChannelView.as_view(), name="v1-channel"),
+    path("channels/<id:channel_id>", ChannelView.as_view(), name="v1-channel"),
     path(
-        "calendars/<str:calendar_id>/events",
+        "calendars/<id:calendar_id>/events",
         CalendarEventsView.as_view(),
         name="v1-calendar-events",
     ),
     path("events", EventsView.as_view(), name="v1-events"),
-    path("events/pages/<str:token>", EventsPagesView.as_view(), name="v1-events-pages"),
+    path("events/pages/<id:token>", EventsPagesView.as_view(), name="v1-events-pages"),
     path("free_busy", FreeBusyView.as_view(), name="v1-free_busy"),
-    path("free_busy/pages/<str:token>", FreeBusyPagesView.as_view(), name="v1-free_busy-pages"),
+    path("free_busy/pages/<id:token>", FreeBusyPagesView.as_view(), name="v1-free_busy-pages"),
     path("available_periods", AvailablePeriodsView.as_view(), name="v1-available_periods"),
     path(
-        "available_periods/pages/<str:token>",
+        "available_periods/pages/<id:token>",
         AvailablePeriodsPagesView.as_view(),
         name="v1-available_periods-pages",
     ),
     path("availability_rules", AvailabilityRulesView.as_view(), name="v1-availability_rules"),
-    # `path:` because pycronofy puts the id into the URL unescaped and ids may contain "/".
+    # `idpath:` because pycronofy puts the id into the URL unescaped and ids may contain "/".
     path(
-        "availability_rules/<path:availability_rule_id>",
+        "availability_rules/<idpath:availability_rule_id>",
         AvailabilityRuleView.as_view(),
         name="v1-availability_rule",
     ),

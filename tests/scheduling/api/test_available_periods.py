@@ -130,21 +130,30 @@ def test_delete_of_unknown_id_is_202_and_touches_nothing(api, app_creds, account
     assert len(periods_of(other)) == 1
 
 
-@pytest.mark.parametrize("flag", [True, "True", "true", "1"])
-def test_delete_all_removes_every_period_of_the_caller_only(api, app_creds, account, flag):
+def test_delete_all_removes_every_period_of_the_caller_only(api, app_creds, account):
     other = make_account(app_creds.application)
     make_available_period(other, utc(2024, 7, 1, 9), utc(2024, 7, 1, 10), "keep")
     make_available_period(account, utc(2024, 7, 1, 9), utc(2024, 7, 1, 10), "p1")
     make_available_period(account, utc(2024, 7, 2, 9), utc(2024, 7, 2, 10), "p2")
-    assert api.call("DELETE", PATH, {"delete_all": flag}).status_code == 202
+    assert api.call("DELETE", PATH, {"delete_all": True}).status_code == 202
     assert periods_of(account) == []
     assert len(periods_of(other)) == 1
 
 
-def test_delete_all_in_query_string_works(api, account):
+@pytest.mark.parametrize("flag", ["True", "true", "1"])
+def test_delete_all_in_query_string_works(api, account, flag):
     make_available_period(account, utc(2024, 7, 1, 9), utc(2024, 7, 1, 10), "p1")
-    assert api.call("DELETE", PATH + "?delete_all=True", {}).status_code == 202
+    assert api.call("DELETE", f"{PATH}?delete_all={flag}", {}).status_code == 202
     assert periods_of(account) == []
+
+
+@pytest.mark.parametrize("flag", ["True", "true", 1])
+def test_delete_all_in_a_json_body_must_be_a_json_boolean(api, account, flag):
+    make_available_period(account, utc(2024, 7, 1, 9), utc(2024, 7, 1, 10), "p1")
+    response = api.call("DELETE", PATH, {"delete_all": flag})
+    assert response.status_code == 422
+    assert response.json()["errors"]["delete_all"][0]["key"] == "errors.invalid"
+    assert len(periods_of(account)) == 1
 
 
 @pytest.mark.parametrize(

@@ -79,6 +79,13 @@ def test_minimum_gap_between_steps(app_creds, people):
             lambda b: b["sequence"][1].update(
                 buffer={"before": {"minimum": {"minutes": 60}, "maximum": {"minutes": 30}}}
             ),
+            "sequence.1.buffer.before",
+        ),
+        (
+            lambda b: (
+                b["sequence"][0].update(buffer={"after": {"minimum": {"minutes": 60}}}),
+                b["sequence"][1].update(buffer={"before": {"maximum": {"minutes": 30}}}),
+            ),
             "sequence.1.buffer",
         ),
         (
