@@ -246,6 +246,11 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Scheduling platform API",
     "DESCRIPTION": "Cronofy-compatible core API (/oauth, /v1).",
     "VERSION": "1",
+    # Request and response components apart: inputs carry the API's input rules
+    # (scheduling/api/input_schema.py), outputs don't.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # OpenAPI 3.1: full JSON Schema (propertyNames, const), which the input rules need.
+    "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # Swagger UI's assets are served from this server (no CDN: the docs work offline).
     "SWAGGER_UI_DIST": "SIDECAR",

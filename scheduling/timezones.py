@@ -12,12 +12,12 @@ __all__ = ["UTC_TZID", "is_valid_tzid", "start_of_day", "zone"]
 
 
 @lru_cache(maxsize=1)
-def _known() -> frozenset[str]:
+def known_tzids() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
 def is_valid_tzid(name: object) -> bool:
-    return isinstance(name, str) and name in _known()
+    return isinstance(name, str) and name in known_tzids()
 
 
 def start_of_day(day: date, tzid: str) -> datetime:

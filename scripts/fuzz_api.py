@@ -92,14 +92,8 @@ def main() -> int:
             "config.wsgi",
             "-c",
             str(ROOT / "scripts/fuzz_offline.py"),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--log-level",
-            "warning",
         ],
-        env=env,
+        env=env | {"HOST": "127.0.0.1", "PORT": str(port)},
         cwd=ROOT,
     )
     failed = []

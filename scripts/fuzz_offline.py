@@ -1,5 +1,5 @@
-"""gunicorn configuration for the API fuzz run (scripts/fuzz): the server may resolve no host name
-but localhost.
+"""gunicorn configuration for the API fuzz run (scripts/fuzz): the production configuration
+(config/gunicorn.conf.py), with a server that may resolve no host name but localhost.
 
 Schemathesis registers push notification channels with made-up callback URLs; the API resolves
 their host names to refuse private networks (scheduling/outbound.py). On these machines a DNS
@@ -8,7 +8,19 @@ API reports as a 422, as it would for a name that does not exist. Loaded by the 
 before it forks, so every worker inherits it.
 """
 
+import runpy
 import socket
+from pathlib import Path
+
+globals().update(
+    {
+        name: value
+        for name, value in runpy.run_path(
+            str(Path(__file__).resolve().parent.parent / "config" / "gunicorn.conf.py")
+        ).items()
+        if not name.startswith("__")
+    }
+)
 
 _getaddrinfo = socket.getaddrinfo
 _LOCAL = {"localhost", "localhost.", "127.0.0.1", "::1"}

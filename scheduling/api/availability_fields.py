@@ -22,17 +22,12 @@ from scheduling.api.fields import (
     TimeField,
     calendar_ids_field,
 )
+from scheduling.api.input_schema import NOT_BLANK, period_schema
 from scheduling.engine import limits
 from scheduling.timeformat import TimeFormatError, parse_time
 
 
-@extend_schema_field(
-    {
-        "type": "object",
-        "properties": {"start": {"type": "string"}, "end": {"type": "string"}},
-        "required": ["start", "end"],
-    }
-)
+@extend_schema_field(period_schema())
 class PeriodField(serializers.Field):
     """{"start": Time, "end": Time}, end after start.
 
@@ -80,18 +75,27 @@ class MemberObjectSerializer(serializers.Serializer):
     availability_rule_ids = IdListField(required=False, max_length=100)
 
 
+_SUB = {"type": "string", "minLength": 1, "maxLength": 64, "pattern": NOT_BLANK}
+_IDS = {"type": "array", "items": _SUB, "maxItems": 100}
+
+
 @extend_schema_field(
     {
         "oneOf": [
-            {"type": "string", "description": "The member's sub"},
+            {**_SUB, "description": "The member's sub"},
             {
                 "type": "object",
                 "properties": {
-                    "sub": {"type": "string"},
-                    "calendar_ids": {"type": "array", "items": {"type": "string"}},
-                    "available_periods": {"type": "array", "items": {"type": "object"}},
+                    "sub": _SUB,
+                    "calendar_ids": _IDS,
+                    "available_periods": {
+                        "type": "array",
+                        "items": period_schema(),
+                        "minItems": 1,
+                        "maxItems": limits.MAX_QUERY_PERIODS,
+                    },
                     "managed_availability": {"type": "boolean"},
-                    "availability_rule_ids": {"type": "array", "items": {"type": "string"}},
+                    "availability_rule_ids": _IDS,
                 },
                 "required": ["sub"],
             },

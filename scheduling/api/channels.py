@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from scheduling.api.fields import BooleanField, CharField, calendar_ids_field
+from scheduling.api.input_schema import HTTP_URL, described
 from scheduling.models import Channel
 from scheduling.selectors.channels import channels_open
 from scheduling.services.channels import channel_close, channel_create, channel_present
@@ -24,7 +25,10 @@ class ChannelFiltersSerializer(serializers.Serializer):
 
 
 class ChannelCreateSerializer(serializers.Serializer):
-    callback_url = CharField(max_length=CALLBACK_URL_MAX, trim_whitespace=False)
+    callback_url = described(
+        CharField(max_length=CALLBACK_URL_MAX, trim_whitespace=False),
+        {"type": "string", "maxLength": CALLBACK_URL_MAX, "pattern": HTTP_URL},
+    )
     filters = ChannelFiltersSerializer(required=False, allow_null=True)
 
 

@@ -5,6 +5,7 @@ import datetime as dt
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
+from scheduling.api.input_schema import MOMENT_OUT, described
 from scheduling.models import Event
 from scheduling.selectors.events import event_writable_by, free_busy_status
 from scheduling.timeformat import format_time
@@ -74,8 +75,8 @@ class EventOutSerializer(serializers.Serializer):
     )
     summary = serializers.CharField()
     description = serializers.CharField()
-    start = serializers.CharField(help_text="Time, Date (all-day), or {time, tzid}")
-    end = serializers.CharField(help_text="Time, Date (all-day), or {time, tzid}")
+    start = described(serializers.CharField(), MOMENT_OUT)
+    end = described(serializers.CharField(), MOMENT_OUT)
     deleted = serializers.BooleanField()
     created = serializers.CharField()
     updated = serializers.CharField()
@@ -124,8 +125,8 @@ FreeBusyPage = inline_serializer(
             "FreeBusyBlock",
             {
                 "calendar_id": serializers.CharField(),
-                "start": serializers.CharField(help_text="Time, Date (all-day), or {time, tzid}"),
-                "end": serializers.CharField(help_text="Time, Date (all-day), or {time, tzid}"),
+                "start": described(serializers.CharField(), MOMENT_OUT),
+                "end": described(serializers.CharField(), MOMENT_OUT),
                 "free_busy_status": serializers.ChoiceField(choices=["busy", "tentative", "free"]),
             },
             many=True,

@@ -28,8 +28,10 @@ from scheduling.api.fields import (
     TzidField,
     calendar_ids_field,
 )
+from scheduling.api.input_schema import CLOCK_TIME, CLOCK_TIME_OR_END, described
 from scheduling.api.pagination import decode_page_token, paginated_body
 from scheduling.api.params import query_params, request_params
+from scheduling.engine.model import WEEKDAYS
 from scheduling.models import AvailabilityRule, AvailablePeriod
 from scheduling.selectors.access import access_availability_rule
 from scheduling.selectors.availability import (
@@ -228,9 +230,19 @@ class AvailablePeriodsPagesView(APIView):
 
 
 class WeeklyPeriodSerializer(serializers.Serializer):
-    day = CharField(help_text="monday .. sunday")
-    start_time = CharField(help_text='"HH:MM" in the rule\'s tzid')
-    end_time = CharField(help_text='"HH:MM" (or "24:00"), after start_time')
+    day = described(CharField(), {"type": "string", "enum": list(WEEKDAYS)})
+    start_time = described(
+        CharField(),
+        {"type": "string", "pattern": CLOCK_TIME, "description": '"HH:MM" in the rule\'s tzid'},
+    )
+    end_time = described(
+        CharField(),
+        {
+            "type": "string",
+            "pattern": CLOCK_TIME_OR_END,
+            "description": '"HH:MM" (or "24:00"), after start_time',
+        },
+    )
 
     def validate(self, attrs: dict) -> WeeklyPeriod:
         period = WeeklyPeriod(**attrs)

@@ -12,7 +12,9 @@ credentials are HTTP Basic or body fields.
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
 
+from scheduling.api import input_schema
 from scheduling.api.errors import V1_ERRORS
 
 ERROR_DESCRIPTIONS = {
@@ -22,6 +24,10 @@ ERROR_DESCRIPTIONS = {
     "not_found": "No such object for these credentials (missing and foreign alike).",
     "rate_limited": "Too many failed authentication attempts; retry after Retry-After seconds.",
 }
+URI_TOO_LONG = (
+    "The request line (path and query string) is longer than the server reads (gunicorn: 4094 "
+    "bytes); the web server answers, not the API."
+)
 RESPONSE_HEADERS = {
     "unauthenticated": {
         "WWW-Authenticate": {"schema": {"type": "string"}, "description": "The expected scheme."}
@@ -38,7 +44,36 @@ RESPONSE_HEADERS = {
 class ApiAutoSchema(AutoSchema):
     """drf-spectacular's AutoSchema, plus the errors: bad input and rate limiting on every
     operation (a malformed or oversized body, or a run of failed credentials, can reach any of
-    them), 401 and 403 where the view authenticates, 404 where the path names an object."""
+    them), 401 and 403 where the view authenticates, 404 where the path names an object, 414 where
+    a query string can outgrow the server's request line. Input fields say what the API accepts
+    (scheduling/api/input_schema.py), and list query parameters carry the `[]` the API reads."""
+
+    def get_operation(self, *args, **kwargs):
+        operation = super().get_operation(*args, **kwargs)
+        if operation is None:
+            return None
+        query = [p for p in operation.get("parameters", []) if p["in"] == "query"]
+        for parameter in query:
+            schema = parameter["schema"]
+            if schema.get("type") == "array":
+                parameter["name"] += "[]"  # as pycronofy sends them (scheduling/api/params.py)
+            if "oneOf" in schema:  # a query parameter is text: no object forms
+                schema["oneOf"] = [s for s in schema["oneOf"] if s.get("type") != "object"]
+        if query:
+            operation["responses"].setdefault("414", {"description": URI_TOO_LONG})
+        return operation
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if direction == "request":
+            return input_schema.refine(field, schema)
+        return schema
+
+    def _map_basic_serializer(self, serializer, direction):
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction == "request" and isinstance(serializer, serializers.Serializer):
+            schema["propertyNames"] = {"pattern": input_schema.STORABLE}
+        return schema
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
