@@ -251,6 +251,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # OpenAPI 3.1: full JSON Schema (propertyNames, const), which the input rules need.
     "OAS_VERSION": "3.1.0",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "scheduling.api.schema.add_links",
+    ],
     "SERVE_INCLUDE_SCHEMA": False,
     # Swagger UI's assets are served from this server (no CDN: the docs work offline).
     "SWAGGER_UI_DIST": "SIDECAR",

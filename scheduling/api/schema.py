@@ -147,3 +147,52 @@ class ClientCredentialsScheme(OpenApiAuthenticationExtension):
                 "ignored."
             ),
         }
+
+
+# OpenAPI links: where an operation's answer names an object that another operation takes in its
+# path. Clients (and schemathesis's stateful phase) follow them: create a channel, then close it.
+LINKS = {
+    ("channels_create", "200"): {
+        "CloseChannel": ("channels_close", {"channel_id": "$response.body#/channel/channel_id"}),
+    },
+    ("v1_availability_rules_create", "200"): {
+        "ReadRule": (
+            "v1_availability_rule_retrieve",
+            {"availability_rule_id": "$response.body#/availability_rule/availability_rule_id"},
+        ),
+        "DeleteRule": (
+            "v1_availability_rules_destroy",
+            {"availability_rule_id": "$response.body#/availability_rule/availability_rule_id"},
+        ),
+    },
+    ("calendars_create", "200"): {
+        "UpsertEvent": (
+            "calendar_events_upsert",
+            {"calendar_id": "$response.body#/calendar/calendar_id"},
+        ),
+        "DeleteEvent": (
+            "calendar_events_delete",
+            {"calendar_id": "$response.body#/calendar/calendar_id"},
+        ),
+    },
+    ("calendars_list", "200"): {
+        "UpsertEvent": (
+            "calendar_events_upsert",
+            {"calendar_id": "$response.body#/calendars/0/calendar_id"},
+        ),
+    },
+}
+
+
+def add_links(result, generator, request, public):
+    """drf-spectacular postprocessing hook (SPECTACULAR_SETTINGS): adds LINKS."""
+    for methods in result.get("paths", {}).values():
+        for operation in methods.values():
+            for status, response in operation.get("responses", {}).items():
+                links = LINKS.get((operation.get("operationId"), status))
+                if links:
+                    response["links"] = {
+                        name: {"operationId": target, "parameters": parameters}
+                        for name, (target, parameters) in links.items()
+                    }
+    return result

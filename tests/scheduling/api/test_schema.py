@@ -1,30 +1,13 @@
-import io
-
 import pytest
-import yaml
-from django.core.management import call_command
 
 from tests.api_client import JsonClient
 from tests.factories import make_user
+from tests.scheduling.api.openapi import operations
 
 pytestmark = pytest.mark.django_db
 
 V1_ERRORS = "#/components/schemas/V1Errors"
 OAUTH_ERROR = "#/components/schemas/OAuthError"
-
-
-@pytest.fixture(scope="module")
-def schema(django_db_blocker):
-    out = io.StringIO()
-    with django_db_blocker.unblock():
-        call_command("spectacular", "--validate", "--fail-on-warn", stdout=out)
-    return yaml.safe_load(out.getvalue())
-
-
-def operations(schema):
-    for path, methods in schema["paths"].items():
-        for method, operation in methods.items():
-            yield method.upper(), path, operation
 
 
 def error_ref(response: dict) -> str:
@@ -78,3 +61,17 @@ def test_a_signed_in_user_reads_the_schema_and_the_docs(client):
     html = response.content.decode()
     assert "drf_spectacular_sidecar/swagger-ui-dist" in html
     assert "cdn.jsdelivr" not in html
+
+
+def test_links_lead_from_a_created_object_to_the_operations_on_it(schema):
+    created = schema["paths"]["/v1/channels"]["post"]["responses"]["200"]
+    operation_ids = {operation["operationId"] for _method, _path, operation in operations(schema)}
+
+    assert created["links"]["CloseChannel"] == {
+        "operationId": "channels_close",
+        "parameters": {"channel_id": "$response.body#/channel/channel_id"},
+    }
+    for _method, _path, operation in operations(schema):
+        for response in operation["responses"].values():
+            for link in response.get("links", {}).values():
+                assert link["operationId"] in operation_ids
