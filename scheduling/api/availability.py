@@ -38,6 +38,20 @@ def present_available(item: engine.Available | engine.SequenceItem) -> dict:
     }
 
 
+def run_query(find, request, query):
+    """Run `find` (availability_find or sequenced_availability_find) for the caller, now; members
+    the selector rejects become a 422 on their places in the request."""
+    try:
+        return find(
+            application=request.user.application,
+            query=query,
+            now=timezone.now(),
+            only_account=request.user.account,
+        )
+    except MembersRejected as exc:
+        raise member_errors(exc, query) from exc
+
+
 class CanQueryAvailability(IsAuthenticatedApplication):
     """The API key, or an access token allowed to read its account's free/busy."""
 
@@ -63,15 +77,7 @@ class AvailabilityView(APIView):
         serializer = AvailabilityRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         query = serializer.to_query()
-        try:
-            results = availability_find(
-                application=request.user.application,
-                query=query,
-                now=timezone.now(),
-                only_account=request.user.account,
-            )
-        except MembersRejected as exc:
-            raise member_errors(exc, query) from exc
+        results = run_query(availability_find, request, query)
         key = "available_periods" if query.response_format == "periods" else "available_slots"
         return Response({key: [present_available(item) for item in results]})
 
@@ -87,16 +93,7 @@ class SequencedAvailabilityView(APIView):
     def post(self, request):
         serializer = SequencedAvailabilityRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        query = serializer.to_query()
-        try:
-            sequences = sequenced_availability_find(
-                application=request.user.application,
-                query=query,
-                now=timezone.now(),
-                only_account=request.user.account,
-            )
-        except MembersRejected as exc:
-            raise member_errors(exc, query) from exc
+        sequences = run_query(sequenced_availability_find, request, serializer.to_query())
         return Response(
             {
                 "sequences": [
