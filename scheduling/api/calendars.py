@@ -6,7 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from scheduling.api.fields import BooleanField, CharField, ChoiceField
-from scheduling.api.input_schema import HEX_COLOUR_OR_BLANK, described
+from scheduling.api.input_schema import HEX_COLOUR, described
 from scheduling.models import Calendar
 from scheduling.selectors.calendars import calendars_for_account
 from scheduling.services.calendars import calendar_create
@@ -50,7 +50,7 @@ class CalendarCreateSerializer(serializers.Serializer):
     name = CharField(max_length=Calendar._meta.get_field("name").max_length)
     color = described(
         CharField(max_length=16, required=False, allow_blank=True, default=""),
-        {"type": "string", "pattern": HEX_COLOUR_OR_BLANK, "description": "e.g. #49BED8"},
+        {"type": "string", "pattern": HEX_COLOUR, "description": "e.g. #49BED8"},
     )
 
 

@@ -43,7 +43,7 @@ DATE = {
 }
 CLOCK_TIME = "^([01]\\d|2[0-3]):[0-5]\\d$"
 CLOCK_TIME_OR_END = "^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$"
-HEX_COLOUR_OR_BLANK = "^(#[0-9A-Fa-f]{6})?$"
+HEX_COLOUR = "^#[0-9A-Fa-f]{6}$"  # blank is allowed besides (allow_blank)
 HTTP_URL = "^[Hh][Tt][Tt][Pp][Ss]?://[^/?#\\s\\u0000]+([/?#][^\\s\\u0000]*)?$"
 # How responses show an event's start or end: a Time, a Date (all-day), or with localized_times
 # the object {time, tzid}, whose time is a Time or a Date.
@@ -101,9 +101,12 @@ def time_value_schema(*, allow_date: bool) -> dict[str, Any]:
 
 
 def described(field: serializers.Field, schema: dict[str, Any]) -> serializers.Field:
-    """`field`, documented with `schema` (an instance-level extend_schema_field): for a value
-    rule the field checks itself, such as a pattern."""
-    return extend_schema_field(schema)(field)
+    """`field`, documented with `schema`: for a value rule the field checks itself, such as a
+    pattern. DRF rebuilds declared fields from their class and arguments for every serializer
+    instance, so the schema goes on a subclass made for it, not on the instance."""
+    base = type(field)
+    documented = extend_schema_field(schema)(type(f"Described{base.__name__}", (base,), {}))
+    return documented(*field._args, **field._kwargs)
 
 
 def period_schema() -> dict[str, Any]:

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from scheduling.api import input_schema
+from scheduling.engine.model import WEEKDAYS
 from scheduling.timeformat import MAX_DURATION, MAX_YEAR, MIN_YEAR, TimeFormatError, parse_time
 from scheduling.timezones import known_tzids
 from tests.scheduling.api.openapi import operations
@@ -91,3 +92,13 @@ def test_request_objects_refuse_nul_in_property_names(schema):
     for name, component in requests.items():
         if component.get("type") == "object":
             assert component["propertyNames"] == {"pattern": input_schema.STORABLE}, name
+
+
+def test_described_fields_keep_their_schema_through_drfs_field_copies(schema):
+    components = schema["components"]["schemas"]
+
+    assert "oneOf" in components["EventOut"]["properties"]["start"]
+    callback_url = components["ChannelCreateRequest"]["properties"]["callback_url"]
+    assert callback_url["pattern"] == input_schema.HTTP_URL
+    day = components["WeeklyPeriodRequest"]["properties"]["day"]
+    assert components[day["allOf"][0]["$ref"].rsplit("/", 1)[1]]["enum"] == list(WEEKDAYS)
