@@ -5,6 +5,8 @@ application's API key), or by a signed-in user of this site, whose browser sessi
 Swagger UI page (sign-in required) sends when it fetches the schema.
 """
 
+import threading
+
 from django.contrib.auth.decorators import login_required
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework import exceptions
@@ -25,6 +27,15 @@ class CanReadSchema(BasePermission):
 class SchemaView(SpectacularAPIView):
     authentication_classes = [AccessTokenOrApiKeyAuthentication, SessionAuthentication]
     permission_classes = [CanReadSchema]
+
+    # drf-spectacular loads its extensions lazily and not thread-safely: two threads of one
+    # worker generating the schema at once (the first requests after a start) can meet a
+    # half-loaded extension and fail with a 500. Generation is rare; one at a time per process.
+    _generating = threading.Lock()
+
+    def _get_schema_response(self, request):
+        with self._generating:
+            return super()._get_schema_response(request)
 
 
 docs_page = login_required(SpectacularSwaggerView.as_view(url_name="api-schema"))

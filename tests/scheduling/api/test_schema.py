@@ -75,3 +75,40 @@ def test_links_lead_from_a_created_object_to_the_operations_on_it(schema):
         for response in operation["responses"].values():
             for link in response.get("links", {}).values():
                 assert link["operationId"] in operation_ids
+
+
+@pytest.mark.django_db(transaction=True)
+def test_schema_generation_runs_one_at_a_time_per_process(tokens, monkeypatch):
+    """drf-spectacular's lazy extension loading is not thread-safe (a 500 seen under gthread)."""
+    import threading
+    import time
+
+    from drf_spectacular.views import SpectacularAPIView
+
+    inside, most = [0], [0]
+    original = SpectacularAPIView._get_schema_response
+
+    def slow(self, request):
+        inside[0] += 1
+        most[0] = max(most[0], inside[0])
+        time.sleep(0.05)
+        inside[0] -= 1
+        return original(self, request)
+
+    monkeypatch.setattr(SpectacularAPIView, "_get_schema_response", slow)
+    token = tokens.access_token
+    statuses = []
+
+    def fetch():
+        statuses.append(
+            JsonClient(token).get("/api/schema/", HTTP_AUTHORIZATION=f"Bearer {token}").status_code
+        )
+
+    threads = [threading.Thread(target=fetch) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert statuses == [200, 200, 200]
+    assert most[0] == 1
