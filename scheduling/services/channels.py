@@ -59,7 +59,6 @@ def _change_key(channel: Channel) -> str:
     return f"channel-change:{channel.channel_id}"
 
 
-@transaction.atomic
 def channel_create(
     *,
     application: Application,
@@ -74,12 +73,33 @@ def channel_create(
     Creating a channel identical to an open one (same URL and filters) returns that one and sends
     nothing. `calendar_ids` must be the account's calendars (422 naming the others); the URL must
     be http(s) and not aimed at a refused network (422); at most MAX_OPEN_CHANNELS open channels
-    per account and application (422).
+    per account and application (422). The URL's host is resolved before the transaction opens,
+    so that no DNS lookup holds it.
     """
     now = now or timezone.now()
     problem = callback_url_problem(callback_url)
     if problem:
         raise ValidationFailed.one("callback_url", "invalid", problem)
+    with transaction.atomic():
+        return _channel_open(
+            application=application,
+            account=account,
+            callback_url=callback_url,
+            calendar_ids=calendar_ids,
+            only_managed=only_managed,
+            now=now,
+        )
+
+
+def _channel_open(
+    *,
+    application: Application,
+    account: Account,
+    callback_url: str,
+    calendar_ids: Sequence[str] | None,
+    only_managed: bool,
+    now: dt.datetime,
+) -> Channel:
     if calendar_ids is not None:
         calendars = calendars_owned(account=account, calendar_ids=calendar_ids)
         calendar_ids = [calendar.calendar_id for calendar in calendars]
