@@ -4,7 +4,7 @@ import pytest
 from tests.api_client import JsonClient
 from tests.factories import make_account, make_application, make_tokens
 
-pytest_plugins = ["tests.clock", "tests.browser_fixtures"]
+pytest_plugins = ["tests.clock", "tests.browser_fixtures", "tests.network_fixtures"]
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Fixtures for outgoing HTTP: a local receiver, a fake DNS, and a tripwire on connections.
+"""Fixtures for outgoing HTTP (a plugin loaded by tests/conftest.py, for every test folder): a local
+receiver, a fake DNS, and a tripwire on connections.
 
 This workplace forbids traffic to any host but 127.0.0.1, and a DNS query for a made-up name would
 leave the machine. So here no name but `localhost` resolves (`local_names_only`, for every test):

@@ -1,0 +1,25 @@
+"""Every route of the bookings app's API (config/urls.py mounts them under /v1)."""
+
+from django.urls import path
+
+from bookings.api.views import (
+    RealTimeSchedulingView,
+    RealTimeSequencingView,
+    SchedulingRequestDisableView,
+    SchedulingRequestView,
+)
+
+v1_urlpatterns = [
+    path("real_time_scheduling", RealTimeSchedulingView.as_view(), name="v1-real-time-scheduling"),
+    path(
+        "real_time_scheduling/<id:real_time_scheduling_id>",
+        SchedulingRequestView.as_view(),
+        name="v1-real-time-scheduling-status",
+    ),
+    path(
+        "real_time_scheduling/<id:real_time_scheduling_id>/disable",
+        SchedulingRequestDisableView.as_view(),
+        name="v1-real-time-scheduling-disable",
+    ),
+    path("real_time_sequencing", RealTimeSequencingView.as_view(), name="v1-real-time-sequencing"),
+]

@@ -1,0 +1,167 @@
+"""The real-time scheduling API (pycronofy's real_time_scheduling, real_time_sequencing,
+get_real_time_scheduling_status, disable_real_time_scheduling_link):
+
+- POST /v1/real_time_scheduling, POST /v1/real_time_sequencing: make a link;
+- GET  /v1/real_time_scheduling/{id}, GET /v1/real_time_scheduling?token=...: its status;
+- POST /v1/real_time_scheduling/{id}/disable: switch it off.
+
+Authenticated with the application's API key as a Bearer token, or with client_id and
+client_secret in the body (seed 002). Each application sees only its own requests.
+"""
+
+from django.urls import reverse
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from bookings.api.serializers import SERIALIZERS, DisableSerializer
+from bookings.links import link_token, link_token_id
+from bookings.models import SchedulingRequest
+from bookings.selectors import access_scheduling_request
+from bookings.services.scheduling_requests import (
+    scheduling_request_create,
+    scheduling_request_disable,
+)
+from scheduling.api.authentication import (
+    ApiKeyAuthentication,
+    ClientCredentialsAuthentication,
+    IsAuthenticatedApplication,
+)
+from scheduling.api.fields import CharField, JSONObjectField
+from scheduling.api.links import absolute_url
+from scheduling.api.params import query_params
+from scheduling.errors import NotFound
+
+
+class ApiKeyOrBodyCredentialsAuthentication(ApiKeyAuthentication):
+    """The API key as a Bearer token (pycronofy), else client_id/client_secret in the body."""
+
+    def authenticate(self, request):
+        return super().authenticate(request) or ClientCredentialsAuthentication().authenticate(
+            request
+        )
+
+
+class SchedulingRequestOutSerializer(serializers.Serializer):
+    real_time_scheduling_id = CharField()
+    url = CharField()
+    status = CharField()
+    event = JSONObjectField()
+
+
+Envelope = inline_serializer(
+    "RealTimeSchedulingEnvelope",
+    {"real_time_scheduling": SchedulingRequestOutSerializer(), "url": CharField()},
+)
+
+
+def link_url(request, scheduling_request: SchedulingRequest) -> str:
+    token = link_token(scheduling_request.real_time_scheduling_id)
+    return absolute_url(request, reverse("booking-link", args=[token]))
+
+
+def present(request, scheduling_request: SchedulingRequest) -> dict:
+    url = link_url(request, scheduling_request)
+    return {
+        "real_time_scheduling": {
+            "real_time_scheduling_id": scheduling_request.real_time_scheduling_id,
+            "url": url,
+            "status": scheduling_request.status_at(timezone.now()),
+            "event": scheduling_request.spec["event"],
+        },
+        # Older clients read the link at the top level.
+        "url": url,
+    }
+
+
+class _CreateView(APIView):
+    authentication_classes = [ApiKeyOrBodyCredentialsAuthentication]
+    permission_classes = [IsAuthenticatedApplication]
+    kind: str
+
+    def post(self, request):
+        params = SERIALIZERS[self.kind](data=request.data)
+        params.is_valid(raise_exception=True)
+        spec = params.spec()
+        created = scheduling_request_create(
+            application=request.user.application, kind=self.kind, spec=spec
+        )
+        return Response(present(request, created))
+
+
+class RealTimeSchedulingView(_CreateView):
+    kind = SchedulingRequest.Kind.SCHEDULING
+
+    @extend_schema(
+        operation_id="real_time_scheduling_create",
+        request=SERIALIZERS["scheduling"],
+        responses=Envelope,
+    )
+    def post(self, request):
+        return super().post(request)
+
+    @extend_schema(
+        operation_id="real_time_scheduling_by_token",
+        parameters=[OpenApiParameter("token", str, required=True)],
+        responses=Envelope,
+    )
+    def get(self, request):
+        params = TokenQuerySerializer(data=query_params(request.query_params))
+        params.is_valid(raise_exception=True)
+        public_id = link_token_id(params.validated_data["token"])
+        if public_id is None:
+            raise NotFound("No real-time scheduling request for this token")
+        found = access_scheduling_request(
+            application=request.user.application, real_time_scheduling_id=public_id
+        )
+        return Response(present(request, found))
+
+
+class TokenQuerySerializer(serializers.Serializer):
+    token = CharField(max_length=200)
+
+
+class RealTimeSequencingView(_CreateView):
+    kind = SchedulingRequest.Kind.SEQUENCING
+
+    @extend_schema(
+        operation_id="real_time_sequencing_create",
+        request=SERIALIZERS["sequencing"],
+        responses=Envelope,
+    )
+    def post(self, request):
+        return super().post(request)
+
+
+class SchedulingRequestView(APIView):
+    authentication_classes = [ApiKeyAuthentication]
+    permission_classes = [IsAuthenticatedApplication]
+
+    @extend_schema(operation_id="real_time_scheduling_status", responses=Envelope)
+    def get(self, request, real_time_scheduling_id: str):
+        found = access_scheduling_request(
+            application=request.user.application, real_time_scheduling_id=real_time_scheduling_id
+        )
+        return Response(present(request, found))
+
+
+class SchedulingRequestDisableView(APIView):
+    authentication_classes = [ApiKeyAuthentication]
+    permission_classes = [IsAuthenticatedApplication]
+
+    @extend_schema(
+        operation_id="real_time_scheduling_disable", request=DisableSerializer, responses=Envelope
+    )
+    def post(self, request, real_time_scheduling_id: str):
+        params = DisableSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        found = access_scheduling_request(
+            application=request.user.application, real_time_scheduling_id=real_time_scheduling_id
+        )
+        disabled = scheduling_request_disable(
+            scheduling_request=found,
+            display_message=params.validated_data["display_message"] or "",
+        )
+        return Response(present(request, disabled))

@@ -1,0 +1,22 @@
+"""The token in a scheduling link: the request's public id, signed with the secret key.
+
+Nothing secret is stored (a database dump holds no working link), the status API can show the
+link again, and a key rotation through SECRET_KEY_FALLBACKS keeps old links working. A link is
+switched off by disabling its request, not by forgetting its token.
+"""
+
+from django.core import signing
+
+_SIGNER = signing.Signer(salt="bookings.scheduling-link", sep=".")
+
+
+def link_token(real_time_scheduling_id: str) -> str:
+    return _SIGNER.sign(real_time_scheduling_id)
+
+
+def link_token_id(token: str) -> str | None:
+    """The public id a token was made for; None for a forged, altered or malformed token."""
+    try:
+        return _SIGNER.unsign(token)
+    except signing.BadSignature:
+        return None

@@ -1,0 +1,150 @@
+"""Reads for real-time scheduling: finding a request (access checked here only) and the times
+it offers now, computed live by the core's availability selectors."""
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+from bookings import specs
+from bookings.links import link_token_id
+from bookings.models import SchedulingRequest
+from scheduling import engine
+from scheduling.errors import NotFound
+from scheduling.models import Application
+from scheduling.selectors.availability_queries import (
+    availability_find,
+    load_members,
+    sequenced_availability_find,
+)
+
+
+def access_scheduling_request(
+    *, application: Application, real_time_scheduling_id: str
+) -> SchedulingRequest:
+    """The application's request; NotFound for missing and foreign alike."""
+    found = SchedulingRequest.objects.filter(
+        application=application, real_time_scheduling_id=real_time_scheduling_id
+    ).first()
+    if found is None:
+        raise NotFound(f"No real-time scheduling request {real_time_scheduling_id!r}")
+    return found
+
+
+def scheduling_request_for_token(*, token: str) -> SchedulingRequest:
+    """The request a link's token names (the token is the credential); NotFound otherwise."""
+    public_id = link_token_id(token)
+    found = (
+        SchedulingRequest.objects.filter(real_time_scheduling_id=public_id)
+        .select_related("application")
+        .first()
+        if public_id
+        else None
+    )
+    if found is None:
+        raise NotFound("No such scheduling link")
+    return found
+
+
+def query_members_check(*, application: Application, query: specs.Query) -> None:
+    """Load the query's members as an availability query would (over an instant, so no events
+    to speak of): MembersRejected names those the application cannot use."""
+    steps = query.steps if isinstance(query, engine.SequenceQuery) else (query,)
+    requests = [m for step in steps for g in step.groups for m in g.members]
+    start = (
+        min(p.start for p in query.query_periods)
+        if query.query_periods
+        else min(query.query_slots or ())
+    )
+    load_members(application=application, requests=requests, window=engine.Interval(start, start))
+
+
+@dataclass(frozen=True)
+class OptionStep:
+    """One event of an option: the only one for scheduling, a step for sequencing."""
+
+    sequence_id: str | None
+    start: dt.datetime
+    end: dt.datetime
+    participants: tuple[str, ...]
+
+
+Option = tuple[OptionStep, ...]
+
+
+def scheduling_request_options(
+    *, scheduling_request: SchedulingRequest, now: dt.datetime
+) -> list[Option]:
+    """The options the request offers now, in time order."""
+    query = specs.availability_query(scheduling_request.spec, scheduling_request.kind)
+    return _options(scheduling_request.application, query, now)
+
+
+def scheduling_request_option_at(
+    *, scheduling_request: SchedulingRequest, starts: tuple[dt.datetime, ...], now: dt.datetime
+) -> Option | None:
+    """The option starting at `starts` (one start per step, in step order) if the request offers
+    it now, else None: the request's own query narrowed to those times, so alignment, notice,
+    buffers, gaps and the query periods all still apply, and nothing else is computed."""
+    query = specs.availability_query(scheduling_request.spec, scheduling_request.kind)
+    narrowed = _narrowed(query, starts)
+    if narrowed is None:
+        return None
+    for option in _options(scheduling_request.application, narrowed, now):
+        if tuple(step.start for step in option) == starts:
+            return option
+    return None
+
+
+def _options(application: Application, query: specs.Query, now: dt.datetime) -> list[Option]:
+    if isinstance(query, engine.SequenceQuery):
+        found = sequenced_availability_find(application=application, query=query, now=now)
+        return [
+            tuple(OptionStep(i.sequence_id, i.start, i.end, i.participants) for i in items)
+            for items in found
+        ]
+    slots = availability_find(application=application, query=query, now=now)
+    return [(OptionStep(None, s.start, s.end, s.participants),) for s in slots]
+
+
+def _within(
+    periods: tuple[engine.Interval, ...], span: engine.Interval
+) -> tuple[engine.Interval, ...]:
+    """`span` if the union of `periods` holds it whole, else nothing."""
+    merged: list[list[dt.datetime]] = []
+    for period in sorted(periods):
+        if merged and period.start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], period.end)
+        else:
+            merged.append([period.start, period.end])
+    return (span,) if any(s <= span.start and span.end <= e for s, e in merged) else ()
+
+
+def _narrowed(query: specs.Query, starts: tuple[dt.datetime, ...]) -> specs.Query | None:
+    if isinstance(query, engine.SequenceQuery):
+        ordered = sorted(query.steps, key=lambda step: step.ordinal)
+        if len(starts) != len(ordered):
+            return None
+        steps = []
+        for step, start in zip(ordered, starts, strict=True):
+            span = engine.Interval(start, start + step.required_duration)
+            own = _within(step.query_periods or query.query_periods, span)
+            if not own:
+                return None
+            steps.append(replace(step, query_periods=own))
+        whole = engine.Interval(starts[0], max(s.query_periods[0].end for s in steps))
+        top = tuple(
+            engine.Interval(max(p.start, whole.start), min(p.end, whole.end))
+            for p in query.query_periods
+            if p.start < whole.end and whole.start < p.end
+        )
+        return replace(query, steps=tuple(steps), query_periods=top, max_results=1)
+    if len(starts) != 1:
+        return None
+    (start,) = starts
+    if query.query_slots is not None:
+        return (
+            replace(query, query_slots=(start,), max_results=1)
+            if start in query.query_slots
+            else None
+        )
+    own = _within(query.query_periods, engine.Interval(start, start + query.required_duration))
+    return replace(query, query_periods=own, max_results=1) if own else None

@@ -1,0 +1,83 @@
+import pytest
+from django.utils import timezone
+
+from bookings.models import SlotClaim
+from bookings.selectors import scheduling_request_options
+from bookings.services.booking import LinkUnavailable, TimeTaken, scheduling_request_book
+from scheduling.models import Event
+from tests.api_helpers import at
+from tests.bookings.factories import (
+    make_scheduling_request,
+    scheduling_body,
+    sequencing_body,
+)
+from tests.factories import make_account, make_event, primary_calendar
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def people(app_creds):
+    return [make_account(app_creds.application, name=name) for name in ("Ada", "Grace")]
+
+
+def test_options_are_the_free_slots_of_every_member(app_creds, people):
+    make_event(primary_calendar(people[1]), at(9), at(10))
+    request = make_scheduling_request(app_creds.application, scheduling_body(people))
+    options = scheduling_request_options(scheduling_request=request, now=timezone.now())
+    assert [option[0].start for option in options] == [at(10), at(10.5), at(11)]
+
+
+def test_book_writes_the_event_claims_the_time_and_completes(app_creds, people):
+    request = make_scheduling_request(app_creds.application, scheduling_body(people))
+    booked = scheduling_request_book(
+        scheduling_request=request, starts=(at(10),), user_tzid="America/New_York"
+    )
+    event = Event.objects.get(calendar=primary_calendar(people[0]), event_id="interview-1")
+    assert (event.start, event.end, event.summary) == (at(10), at(11), "Interview")
+    assert booked.status_at(at(0)) == "completed"
+    assert booked.outcome["participants"] == [people[0].sub, people[1].sub]
+    assert SlotClaim.objects.filter(scheduling_request=request).count() == 2
+
+
+def test_book_refuses_a_used_link(app_creds, people):
+    request = make_scheduling_request(app_creds.application, scheduling_body(people))
+    scheduling_request_book(scheduling_request=request, starts=(at(10),), user_tzid="Etc/UTC")
+    with pytest.raises(LinkUnavailable) as caught:
+        scheduling_request_book(scheduling_request=request, starts=(at(11),), user_tzid="Etc/UTC")
+    assert caught.value.status == "completed"
+
+
+def test_book_refuses_a_time_another_link_took(app_creds, people):
+    first = make_scheduling_request(app_creds.application, scheduling_body(people))
+    second = make_scheduling_request(app_creds.application, scheduling_body(people))
+    scheduling_request_book(scheduling_request=first, starts=(at(10),), user_tzid="Etc/UTC")
+    with pytest.raises(TimeTaken):
+        scheduling_request_book(scheduling_request=second, starts=(at(10.5),), user_tzid="Etc/UTC")
+    assert second.claims.count() == 0
+
+
+def test_book_refuses_a_time_never_offered(app_creds, people):
+    request = make_scheduling_request(app_creds.application, scheduling_body(people))
+    for start in (at(10.25), at(11.5), at(8)):  # unaligned, overruns the period, before it
+        with pytest.raises(TimeTaken):
+            scheduling_request_book(
+                scheduling_request=request, starts=(start,), user_tzid="Etc/UTC"
+            )
+
+
+def test_sequencing_books_each_step_into_its_participants_calendar(app_creds, people):
+    body = sequencing_body(people[0], people[1])
+    request = make_scheduling_request(app_creds.application, body, kind="sequencing")
+    booked = scheduling_request_book(
+        scheduling_request=request, starts=(at(9), at(10)), user_tzid="Etc/UTC"
+    )
+    first = Event.objects.get(calendar=primary_calendar(people[0]))
+    second = Event.objects.get(calendar=primary_calendar(people[1]))
+    assert (first.event_id, first.start, first.summary) == ("loop-1_screen", at(9), "Step screen")
+    assert (second.event_id, second.start, second.summary) == (
+        "loop-1_onsite",
+        at(10),
+        "Step onsite",
+    )
+    assert [step["sequence_id"] for step in booked.outcome["sequence"]] == ["screen", "onsite"]
