@@ -2,11 +2,12 @@
 it offers now, computed live by the core's availability selectors."""
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, replace
 
 from bookings import specs
 from bookings.links import link_token_id
-from bookings.models import SchedulingRequest
+from bookings.models import SchedulingRequest, SlotClaim
 from scheduling import engine
 from scheduling.errors import NotFound
 from scheduling.models import Application
@@ -97,12 +98,64 @@ def scheduling_request_option_at(
 def _options(application: Application, query: specs.Query, now: dt.datetime) -> list[Option]:
     if isinstance(query, engine.SequenceQuery):
         found = sequenced_availability_find(application=application, query=query, now=now)
-        return [
+        options = [
             tuple(OptionStep(i.sequence_id, i.start, i.end, i.participants) for i in items)
             for items in found
         ]
-    slots = availability_find(application=application, query=query, now=now)
-    return [(OptionStep(None, s.start, s.end, s.participants),) for s in slots]
+    else:
+        slots = availability_find(application=application, query=query, now=now)
+        options = [(OptionStep(None, s.start, s.end, s.participants),) for s in slots]
+    return _unclaimed(query, options)
+
+
+def _steps(query: specs.Query) -> list:
+    """The query's steps in the order options list them (a plain query is its own one step)."""
+    if isinstance(query, engine.SequenceQuery):
+        return sorted(query.steps, key=lambda step: step.ordinal)
+    return [query]
+
+
+def _unclaimed(query: specs.Query, options: list[Option]) -> list[Option]:
+    """The options with the participants whose time a booking has claimed taken out, and the
+    options whose groups are then short of people left out. Availability reads calendars; a
+    participant who was booked without a target calendar of their own has no event there, so
+    their claims count as busy too (with the step's buffers). One query."""
+    if not options:
+        return options
+    steps = _steps(query)
+    pad = max((s.buffer.before + s.buffer.after for s in steps), default=dt.timedelta(0))
+    window_start = min(o[0].start for o in options) - pad
+    window_end = max(step.end for o in options for step in o) + pad
+    claimed: dict[str, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
+    for sub, start, end in SlotClaim.objects.filter(
+        account__sub__in=specs.member_subs(query), start__lt=window_end, end__gt=window_start
+    ).values_list("account__sub", "start", "end"):
+        claimed[sub].append((start, end))
+    if not claimed:
+        return options
+    kept = []
+    for option in options:
+        trimmed = tuple(
+            _step_unclaimed(picked, step, claimed)
+            for picked, step in zip(option, steps, strict=True)
+        )
+        if all(t is not None for t in trimmed):
+            kept.append(trimmed)
+    return kept
+
+
+def _step_unclaimed(picked: OptionStep, step, claimed: dict) -> OptionStep | None:
+    start, end = picked.start - step.buffer.before, picked.end + step.buffer.after
+    free = tuple(
+        sub
+        for sub in picked.participants
+        if not any(s < end and start < e for s, e in claimed.get(sub, ()))
+    )
+    for group in step.groups:
+        in_group = sum(1 for m in group.members if m.sub in free)
+        if in_group < (len(group.members) if group.required is None else group.required):
+            return None
+    return replace(picked, participants=free)
 
 
 def _within(

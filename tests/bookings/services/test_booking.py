@@ -81,3 +81,24 @@ def test_sequencing_books_each_step_into_its_participants_calendar(app_creds, pe
         "Step onsite",
     )
     assert [step["sequence_id"] for step in booked.outcome["sequence"]] == ["screen", "onsite"]
+
+
+def test_a_participant_booked_without_a_calendar_event_is_busy_for_other_links(app_creds, people):
+    # people[1] is a participant but not a target: no event lands in their calendar.
+    first = make_scheduling_request(app_creds.application, scheduling_body(people))
+    scheduling_request_book(scheduling_request=first, starts=(at(10),), user_tzid="Etc/UTC")
+    other = make_account(app_creds.application)
+    second = make_scheduling_request(app_creds.application, scheduling_body([other, people[1]]))
+    options = scheduling_request_options(scheduling_request=second, now=timezone.now())
+    assert [option[0].start for option in options] == [at(9), at(11)]
+
+
+def test_n_of_m_leaves_out_a_claimed_member_but_keeps_the_time(app_creds, people):
+    first = make_scheduling_request(app_creds.application, scheduling_body(people))
+    scheduling_request_book(scheduling_request=first, starts=(at(10),), user_tzid="Etc/UTC")
+    other = make_account(app_creds.application)
+    body = scheduling_body([other, people[1]], required=1)
+    second = make_scheduling_request(app_creds.application, body)
+    options = scheduling_request_options(scheduling_request=second, now=timezone.now())
+    at_ten = next(option[0] for option in options if option[0].start == at(10))
+    assert at_ten.participants == (other.sub,)
