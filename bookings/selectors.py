@@ -6,10 +6,11 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 
 from bookings import specs
+from bookings.errors import LinkUnavailable
 from bookings.links import link_token_id
 from bookings.models import SchedulingRequest, SlotClaim
 from scheduling import engine
-from scheduling.errors import NotFound
+from scheduling.errors import MembersRejected, NotFound
 from scheduling.models import Application
 from scheduling.selectors.availability_queries import (
     availability_find,
@@ -96,6 +97,15 @@ def scheduling_request_option_at(
 
 
 def _options(application: Application, query: specs.Query, now: dt.datetime) -> list[Option]:
+    """Raises LinkUnavailable when a participant can no longer be queried (an account withdrew
+    its grant or was removed since the link was made)."""
+    try:
+        return _unclaimed(query, _found(application, query, now))
+    except MembersRejected as exc:
+        raise LinkUnavailable(LinkUnavailable.UNAVAILABLE) from exc
+
+
+def _found(application: Application, query: specs.Query, now: dt.datetime) -> list[Option]:
     if isinstance(query, engine.SequenceQuery):
         found = sequenced_availability_find(application=application, query=query, now=now)
         options = [
@@ -105,7 +115,7 @@ def _options(application: Application, query: specs.Query, now: dt.datetime) -> 
     else:
         slots = availability_find(application=application, query=query, now=now)
         options = [(OptionStep(None, s.start, s.end, s.participants),) for s in slots]
-    return _unclaimed(query, options)
+    return options
 
 
 def _steps(query: specs.Query) -> list:

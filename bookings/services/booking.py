@@ -21,28 +21,17 @@ from django.utils import timezone
 
 from bookings import specs
 from bookings.callbacks import completed_body
+from bookings.errors import LinkUnavailable, TimeTaken
 from bookings.models import SchedulingRequest, SlotClaim
 from bookings.selectors import Option, scheduling_request_option_at
 from scheduling import engine
-from scheduling.errors import DomainError
 from scheduling.models import Account, Calendar, OutgoingCallback
 from scheduling.selectors.access import accounts_visible_to
+from scheduling.selectors.calendars import calendar_write_problem
 from scheduling.services.callbacks import callback_enqueue
 from scheduling.services.events import calendar_event_write
 from scheduling.signals import ChangeOrigin
 from scheduling.timeformat import TimeValue, format_time
-
-
-class LinkUnavailable(DomainError):
-    """The link is disabled, expired or already used: `status` says which."""
-
-    def __init__(self, status: str) -> None:
-        self.status = status
-        super().__init__(status)
-
-
-class TimeTaken(DomainError):
-    """The picked time is no longer available (booked meanwhile, or too close now)."""
 
 
 def scheduling_request_book(
@@ -124,6 +113,8 @@ def _booked(query: specs.Query, option: Option) -> list[tuple[str, ...]]:
 
 
 def _write(request, option, booked, accounts, now) -> None:
+    """Write each step's event into its target calendars (all still writable, else the link is
+    unavailable) and claim the booked participants' time."""
     spec = request.spec
     all_subs = {sub for subs in booked for sub in subs}
     member_subs = set(specs.member_subs(specs.availability_query(spec, request.kind)))
@@ -138,6 +129,11 @@ def _write(request, option, booked, accounts, now) -> None:
         application_id=request.application_id, booking_id=request.real_time_scheduling_id
     )
     tzid = specs.event_tzid(spec)
+    for target in specs.targets(spec):
+        account = accounts.get(target.sub)
+        calendar = calendars.get((account.pk, target.calendar_id)) if account else None
+        if calendar is None or calendar_write_problem(calendar):
+            raise LinkUnavailable(LinkUnavailable.UNAVAILABLE)
     for index, (step, subs) in enumerate(zip(option, booked, strict=True)):
         event = spec["event"] if step.sequence_id is None else specs.step_event(spec, index)
         targets = [

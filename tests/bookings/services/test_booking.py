@@ -4,14 +4,21 @@ from django.utils import timezone
 from bookings.models import SlotClaim
 from bookings.selectors import scheduling_request_options
 from bookings.services.booking import LinkUnavailable, TimeTaken, scheduling_request_book
-from scheduling.models import Event
+from scheduling.models import Calendar, Event, Grant
+from scheduling.services.tokens import grant_revoke
 from tests.api_helpers import at
 from tests.bookings.factories import (
     make_scheduling_request,
     scheduling_body,
     sequencing_body,
 )
-from tests.factories import make_account, make_event, primary_calendar
+from tests.factories import (
+    make_account,
+    make_event,
+    make_tokens,
+    make_user_account,
+    primary_calendar,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +109,22 @@ def test_n_of_m_leaves_out_a_claimed_member_but_keeps_the_time(app_creds, people
     options = scheduling_request_options(scheduling_request=second, now=timezone.now())
     at_ten = next(option[0] for option in options if option[0].start == at(10))
     assert at_ten.participants == (other.sub,)
+
+
+def test_a_person_who_withdrew_their_grant_makes_the_link_unavailable(app_creds, people):
+    person = make_user_account()
+    make_tokens(app_creds.application, person)
+    request = make_scheduling_request(app_creds.application, scheduling_body([people[0], person]))
+    grant_revoke(grant=Grant.objects.get(account=person))
+    with pytest.raises(LinkUnavailable) as caught:
+        scheduling_request_options(scheduling_request=request, now=timezone.now())
+    assert caught.value.status == "unavailable"
+
+
+def test_a_deleted_target_calendar_makes_the_link_unavailable(app_creds, people):
+    request = make_scheduling_request(app_creds.application, scheduling_body(people))
+    Calendar.objects.filter(pk=primary_calendar(people[0]).pk).update(deleted=True)
+    with pytest.raises(LinkUnavailable) as caught:
+        scheduling_request_book(scheduling_request=request, starts=(at(10),), user_tzid="Etc/UTC")
+    assert caught.value.status == "unavailable"
+    assert request.claims.count() == 0
