@@ -1,0 +1,34 @@
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from bookings.models import SchedulingRequest
+from bookings.selectors import scheduling_request_for_token, scheduling_request_options
+from tests.clock import FROZEN_NOW
+
+pytestmark = pytest.mark.django_db
+
+
+def seed() -> dict:
+    call_command("seed_demo", stdout=StringIO())
+    out = StringIO()
+    call_command("seed_booking_demo", "--json", stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_demo_links_offer_times_in_both_kinds():
+    tokens = seed()
+    for kind in ("scheduling", "sequencing"):
+        request = scheduling_request_for_token(token=tokens[kind])
+        assert request.kind == kind
+        assert scheduling_request_options(scheduling_request=request, now=FROZEN_NOW)
+
+
+def test_a_second_run_disables_the_older_links():
+    first = seed()
+    second = seed()
+    old = scheduling_request_for_token(token=first["scheduling"])
+    assert old.status_at(FROZEN_NOW) == "disabled"
+    assert SchedulingRequest.objects.filter(disabled_at=None).count() == len(second)
