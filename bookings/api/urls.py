@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+import scheduling.api.urls  # noqa: F401  (registers the `id` path converter used below)
 from bookings.api.views import (
     RealTimeSchedulingView,
     RealTimeSequencingView,
