@@ -43,9 +43,7 @@ def link(app_creds, people) -> Link:
 
 @pytest.fixture
 def sequence_link(app_creds, people) -> Link:
-    return link_for(
-        app_creds.application, sequencing_body(people[0], people[1]), kind="sequencing"
-    )
+    return link_for(app_creds.application, sequencing_body(people[0], people[1]), kind="sequencing")
 
 
 @pytest.fixture
