@@ -12,7 +12,7 @@ from django.urls import reverse
 from bookings import specs
 from bookings.models import SchedulingRequest
 from bookings.pages.display import day_views, link_summary
-from bookings.pages.zones import VisitorZone, remember_zone, zone_choices
+from bookings.pages.zones import VisitorZone, remember_zone, zone_options
 from bookings.people import participant_names
 from bookings.selectors import Option, scheduling_request_for_token
 from scheduling.errors import NotFound
@@ -93,9 +93,10 @@ def link_names(scheduling_request: SchedulingRequest, query: specs.Query) -> dic
     )
 
 
-def confirm_url(token: str, option: Option, tzid: str) -> str:
+def confirm_url(base: str, option: Option, tzid: str) -> str:
+    """`base`: the link's confirmation URL (reversed once per page, not once per option)."""
     query = [("start", format_time(step.start)) for step in option] + [("tz", tzid)]
-    return f"{reverse('booking-confirm', args=[token])}?{urlencode(query)}"
+    return f"{base}?{urlencode(query)}"
 
 
 def picker_page(
@@ -112,6 +113,7 @@ def picker_page(
     here (the time was taken meanwhile)."""
     query = specs.availability_query(scheduling_request.spec, scheduling_request.kind)
     names = link_names(scheduling_request, query)
+    base = reverse("booking-confirm", args=[token])
     context = {
         "link": link_summary(scheduling_request, query, names),
         "days": day_views(
@@ -120,10 +122,10 @@ def picker_page(
             options,
             tzid=visitor.tzid,
             names=names,
-            url=lambda option: confirm_url(token, option, visitor.tzid),
+            url=lambda option: confirm_url(base, option, visitor.tzid),
         ),
         "visitor": visitor,
-        "zone_choices": zone_choices(visitor.tzid),
+        "zone_options": zone_options(visitor.tzid),
         "problem": problem,
         "picker_url": reverse("booking-link", args=[token]),
         "none_url": reverse("booking-none-suitable", args=[token]),
