@@ -26,6 +26,7 @@ from bookings.pages.zones import asked_zone, visitor_zone
 from bookings.people import participant_names, visitor_calendar
 from bookings.services.visitor_calendar import visitor_calendar_add
 from scheduling.errors import DomainError
+from scheduling.pages.forms import form_errors
 
 Status = SchedulingRequest.Status
 
@@ -91,7 +92,8 @@ def add_to_calendar(request: HttpRequest, token: str) -> HttpResponse:
     try:
         visitor_calendar_add(scheduling_request=found, user=request.user)
     except DomainError as exc:
-        messages.error(request, getattr(exc, "description", "") or "It could not be added.")
+        for _field, error in form_errors(exc):
+            messages.error(request, error.message)
     else:
         messages.success(request, "Added to your calendar.")
     return redirect(done_url)

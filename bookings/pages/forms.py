@@ -42,7 +42,8 @@ class StartsField(forms.Field):
             raise ValidationError("Pick one of the times offered.", code="invalid") from exc
 
 
-class PickForm(ZoneForm):
-    """GET /rts/{token}/confirm (the picked option) and its POST (confirming it)."""
+class PickForm(forms.Form):
+    """GET /rts/{token}/confirm (the picked option) and its POST (confirming it). Its `tz` is
+    read by ZoneForm: an unknown zone is ignored, not a bad pick."""
 
     start = StartsField()

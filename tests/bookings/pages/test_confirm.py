@@ -106,6 +106,13 @@ def test_confirming_books_and_shows_the_confirmation_page(link):
     assert visitor.cookies[COOKIE].value == "America/New_York"
 
 
+def test_an_unknown_zone_on_a_pick_is_ignored(link, visitor):
+    response = visitor.get(link.url("booking-confirm"), {"start": z(at(10)), "tz": "Mars/Base"})
+
+    assert response.status_code == 200
+    assert response.context["visitor"].tzid == "Europe/London"
+
+
 def test_confirming_needs_the_csrf_token(link):
     response = Client(enforce_csrf_checks=True).post(
         link.url("booking-confirm"), {"start": z(at(10)), "tz": "Etc/UTC"}
