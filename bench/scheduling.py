@@ -43,7 +43,9 @@ sys.path.insert(0, str(ROOT))
 WORKDIR = Path(tempfile.mkdtemp(prefix="bench-scheduling-"))
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{WORKDIR / 'bench.sqlite3'}")
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# Pages need collected static files (their manifest): bench/settings.py keeps them in WORKDIR.
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+os.environ["BENCH_STATIC_ROOT"] = str(WORKDIR / "static")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 os.environ["CALLBACK_ALLOWED_NETWORKS"] = "127.0.0.0/8"
 os.environ["Q2_REDIS_URL"] = ""
