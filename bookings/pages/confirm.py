@@ -2,7 +2,8 @@
 
 The POST calls the same booking service as everything else (bookings/services/booking.py:
 locked, re-checked, written in one transaction). A time taken meanwhile sends the visitor back
-to the times still free (409); a link used, disabled or expired meanwhile gets its page (410).
+to the times still free (409); a link used, disabled or expired meanwhile, or one naming a
+participant or calendar no longer usable, gets its page (410).
 
 After booking, the visitor goes on to the integrator's `redirect_urls.completed_url`, with
 `real_time_scheduling_id`, `start` and `end` (UTC Times; for a sequence, the first step's start
@@ -23,6 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from bookings import specs
+from bookings.errors import LinkUnavailable, TimeTaken
 from bookings.models import SchedulingRequest
 from bookings.pages.display import day_label, option_steps
 from bookings.pages.forms import PickForm
@@ -37,7 +39,7 @@ from bookings.pages.link import (
 )
 from bookings.pages.zones import VisitorZone, asked_zone, remember_zone, visitor_zone
 from bookings.selectors import scheduling_request_option_at, scheduling_request_options
-from bookings.services.booking import LinkUnavailable, TimeTaken, scheduling_request_book
+from bookings.services.booking import scheduling_request_book
 from scheduling.pages.redirects import allow_form_target, redirect_uri_with
 from scheduling.timeformat import format_time
 from scheduling.timezones import zone
@@ -80,7 +82,14 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         return page
     data = request.POST if request.method == "POST" else request.GET
     visitor = visitor_zone(request, asked=asked_zone(data), default=default_tzid(found))
-    form = PickForm(data)
+    try:
+        return _pick_or_book(request, found, token, visitor, now)
+    except LinkUnavailable as exc:  # used, disabled or unusable meanwhile
+        return unavailable_page(request, found, token, exc.status)
+
+
+def _pick_or_book(request, found, token, visitor: VisitorZone, now) -> HttpResponse:
+    form = PickForm(request.POST if request.method == "POST" else request.GET)
     if not form.is_valid():
         return _back_to_picker(request, found, token, visitor, NOT_OFFERED, status=400)
     starts = form.cleaned_data["start"]
@@ -92,8 +101,6 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         )
     except TimeTaken:
         return _back_to_picker(request, found, token, visitor, TAKEN, status=409)
-    except LinkUnavailable as exc:
-        return unavailable_page(request, found, token, exc.status)
     response = HttpResponseRedirect(completed_redirect(booked, token))
     remember_zone(response, visitor, request)
     return response

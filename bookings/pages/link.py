@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from bookings import specs
+from bookings.errors import LinkUnavailable
 from bookings.models import SchedulingRequest
 from bookings.pages.display import day_views, link_summary
 from bookings.pages.zones import VisitorZone, remember_zone, zone_options
@@ -43,6 +44,11 @@ STATE_TEXTS = {
     Status.EXPIRED: (
         "This scheduling link has expired",
         "The times it offered have passed. Please ask whoever sent it for a new one.",
+    ),
+    LinkUnavailable.UNAVAILABLE: (
+        "This scheduling link is not available",
+        "Someone it would book can no longer be booked through it. "
+        "Please ask whoever sent it for a new one.",
     ),
     Status.COMPLETED: (
         "This scheduling link has already been used",

@@ -12,11 +12,13 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from bookings.errors import LinkUnavailable
 from bookings.pages.link import (
     default_tzid,
     link_request,
     not_found_page,
     picker_page,
+    unavailable_page,
     unusable,
 )
 from bookings.pages.zones import asked_zone, visitor_zone
@@ -34,7 +36,10 @@ def picker(request: HttpRequest, token: str) -> HttpResponse:
     if (page := unusable(request, found, token, now)) is not None:
         return page
     visitor = visitor_zone(request, asked=asked_zone(request.GET), default=default_tzid(found))
-    options = scheduling_request_options(scheduling_request=found, now=now)
+    try:
+        options = scheduling_request_options(scheduling_request=found, now=now)
+    except LinkUnavailable as exc:  # a participant it names can no longer be booked
+        return unavailable_page(request, found, token, exc.status)
     if not options:
         # The integrator hears once that a visitor was shown no times (the service keeps it once).
         scheduling_request_no_times(scheduling_request=found, reason="no_times_displayed", now=now)

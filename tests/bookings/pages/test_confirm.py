@@ -10,7 +10,7 @@ from django.test import Client
 from bookings.pages.zones import COOKIE
 from bookings.services.booking import scheduling_request_book
 from bookings.services.scheduling_requests import scheduling_request_disable
-from scheduling.models import Event, OutgoingCallback
+from scheduling.models import Calendar, Event, OutgoingCallback
 from tests.api_helpers import at, z
 from tests.bookings.factories import scheduling_body, sequencing_body
 from tests.bookings.pages.conftest import link_for
@@ -231,6 +231,17 @@ def test_a_link_used_meanwhile_says_so(link, visitor):
     assert again.status_code == 410
     assert "already been used" in again.content.decode()
     assert Event.objects.filter(event_id="interview-1").count() == 1
+
+
+def test_a_target_calendar_deleted_meanwhile_makes_the_link_unavailable(link, visitor, people):
+    fields = confirm_form(visitor, link.url("booking-confirm"), {"start": z(at(10))})
+    Calendar.objects.filter(pk=primary_calendar(people[0]).pk).update(deleted=True)
+
+    response = visitor.post(link.url("booking-confirm"), fields)
+
+    assert response.status_code == 410
+    assert "This scheduling link is not available" in response.content.decode()
+    assert link.refresh().booked_at is None
 
 
 def test_a_link_disabled_meanwhile_says_so(link, visitor):

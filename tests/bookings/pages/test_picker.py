@@ -11,11 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from bookings.pages.zones import COOKIE
 from bookings.services.booking import scheduling_request_book
 from bookings.services.scheduling_requests import scheduling_request_disable
-from scheduling.models import OutgoingCallback
+from scheduling.models import Grant, OutgoingCallback
+from scheduling.services.tokens import grant_revoke
 from tests.api_helpers import at, period, z
 from tests.bookings.factories import scheduling_body
 from tests.bookings.pages.conftest import link_for
-from tests.factories import make_event, primary_calendar
+from tests.factories import make_event, make_tokens, make_user_account, primary_calendar
 
 pytestmark = pytest.mark.django_db
 
@@ -241,6 +242,22 @@ def test_a_used_link_says_so_and_points_to_what_was_booked(link, visitor):
     html = response.content.decode()
     assert "This scheduling link has already been used" in html
     assert f'href="{link.url("booking-done")}"' in html
+
+
+def test_a_link_whose_participant_withdrew_says_it_is_not_available(app_creds, people, visitor):
+    person = make_user_account()
+    make_tokens(app_creds.application, person)
+    withdrawn = link_for(app_creds.application, scheduling_body([people[0], person]))
+    grant_revoke(grant=Grant.objects.get(account=person))
+
+    for response in (
+        visitor.get(withdrawn.url()),
+        visitor.get(withdrawn.url("booking-confirm"), {"start": z(at(10))}),
+        visitor.post(withdrawn.url("booking-confirm"), {"start": z(at(10)), "tz": "Etc/UTC"}),
+    ):
+        assert response.status_code == 410
+        assert "This scheduling link is not available" in response.content.decode()
+    assert withdrawn.refresh().booked_at is None
 
 
 def test_the_picker_loads_nothing_from_another_host(link, visitor):
