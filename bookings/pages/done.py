@@ -31,7 +31,9 @@ from scheduling.pages.forms import form_errors
 Status = SchedulingRequest.Status
 
 
-def _completed(request: HttpRequest, token: str):
+def _completed(
+    request: HttpRequest, token: str
+) -> tuple[SchedulingRequest | None, HttpResponse | None]:
     """(the completed request, None), or (None, the response for any other state)."""
     found = link_request(token)
     if found is None:
