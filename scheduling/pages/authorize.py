@@ -6,20 +6,17 @@ errors go back to the redirect URI as `error=...&state=...`.
 
 The consent form posts here and is answered with a redirect to the integrator's redirect URI.
 Chromium checks the Content-Security-Policy's form-action against that redirect too, so the
-consent page's policy allows the (verified, registered) redirect URI's origin as a form target.
+consent page's policy allows the (verified, registered) redirect URI's origin as a form target
+(scheduling/pages/redirects.py).
 """
 
-import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit
 
-from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.middleware.csp import get_nonce
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.csp import CSP, build_policy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -27,6 +24,7 @@ from scheduling.errors import ValidationFailed
 from scheduling.models import Application
 from scheduling.pages.forms import form_errors
 from scheduling.pages.oauth_forms import AuthorizationRequestForm, ConsentForm
+from scheduling.pages.redirects import allow_form_target, redirect_uri_with
 from scheduling.scopes import SCOPE_DESCRIPTIONS
 from scheduling.services.oauth import (
     authorization_client_check,
@@ -35,16 +33,6 @@ from scheduling.services.oauth import (
 )
 
 REQUEST_FIELDS = ("response_type", "client_id", "redirect_uri", "scope", "state")
-# A CSP source expression: `scheme:` or `scheme://host[:port]`, nothing that could end a directive.
-_CSP_SOURCE = re.compile(r"[a-z][a-z0-9+.-]*:(//([a-z0-9.-]+|\[[0-9a-f:.]+\])(:[0-9]{1,5})?)?")
-
-
-def redirect_uri_with(redirect_uri: str, params: dict[str, str]) -> str:
-    """`redirect_uri` with `params` added to the query it already has (empty values left out)."""
-    parts = urlsplit(redirect_uri)
-    query = parse_qsl(parts.query, keep_blank_values=True)
-    query += [(key, value) for key, value in params.items() if value]
-    return urlunsplit(parts._replace(query=urlencode(query), fragment=""))
 
 
 def _error_page(request: HttpRequest, description: str) -> HttpResponse:
@@ -91,25 +79,6 @@ def authorize(request: HttpRequest) -> HttpResponse:
     return _decision_redirect(request, application, data, scope)
 
 
-def redirect_uri_source(redirect_uri: str) -> str | None:
-    """The CSP source that allows `redirect_uri` as a form target: its origin, or its scheme for
-    a URI without a host (`com.example.app:/callback`); None if it cannot be written safely."""
-    parts = urlsplit(redirect_uri)
-    scheme = parts.scheme.lower()
-    host = parts.netloc.rpartition("@")[2].lower()
-    source = f"{scheme}://{host}" if host else f"{scheme}:"
-    return source if _CSP_SOURCE.fullmatch(source) else None
-
-
-def _with_form_target(request: HttpRequest, response: HttpResponse, redirect_uri: str) -> None:
-    source = redirect_uri_source(redirect_uri)
-    if source is None:
-        return
-    policy = settings.SECURE_CSP | {"form-action": [CSP.SELF, source]}
-    # The CSP middleware leaves a header the view has set alone.
-    response.headers[str(CSP.HEADER_ENFORCE)] = build_policy(policy, get_nonce(request))
-
-
 def _consent_page(
     request: HttpRequest, application: Application, data: dict, scope: str
 ) -> HttpResponse:
@@ -121,7 +90,7 @@ def _consent_page(
         "fields": {field: data[field] for field in REQUEST_FIELDS} | {"scope": scope},
     }
     response = render(request, "oauth/authorize.html", context)
-    _with_form_target(request, response, data["redirect_uri"])
+    allow_form_target(request, response, data["redirect_uri"])
     return response
 
 

@@ -7,7 +7,7 @@ from django.test import Client
 
 from scheduling import credentials
 from scheduling.models import Account, Application, AuthorizationCode, Grant
-from scheduling.pages.authorize import redirect_uri_source
+from scheduling.pages.redirects import redirect_uri_source
 from scheduling.scopes import DEFAULT_SCOPE
 from tests.factories import REDIRECT_URI, make_application, make_user
 
