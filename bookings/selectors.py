@@ -3,7 +3,10 @@ it offers now, computed live by the core's availability selectors."""
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
+
+from django.contrib.auth.models import AbstractBaseUser
 
 from bookings import specs
 from bookings.errors import LinkUnavailable
@@ -11,12 +14,14 @@ from bookings.links import link_token_id
 from bookings.models import SchedulingRequest, SlotClaim
 from scheduling import engine
 from scheduling.errors import MembersRejected, NotFound
-from scheduling.models import Application
+from scheduling.models import Account, Application, Calendar
+from scheduling.selectors.access import accounts_visible_to
 from scheduling.selectors.availability_queries import (
     availability_find,
     load_members,
     sequenced_availability_find,
 )
+from scheduling.selectors.calendars import calendar_write_problem
 
 
 def access_scheduling_request(
@@ -211,3 +216,47 @@ def _narrowed(query: specs.Query, starts: tuple[dt.datetime, ...]) -> specs.Quer
         )
     own = _within(query.query_periods, engine.Interval(start, start + query.required_duration))
     return replace(query, query_periods=own, max_results=1) if own else None
+
+
+def booked_participants(query: specs.Query, option: Option) -> list[tuple[str, ...]]:
+    """Per step, the participants a booking of `option` books (the pages name exactly them):
+    of each group, every available member when all are required, else the first `required`
+    available ones in the group's order."""
+    steps = _steps(query)
+    booked = []
+    for step, picked in zip(steps, option, strict=True):
+        chosen: list[str] = []
+        for group in step.groups:
+            free = [m.sub for m in group.members if m.sub in picked.participants]
+            take = free if group.required is None else free[: group.required]
+            chosen += [sub for sub in take if sub not in chosen]
+        booked.append(tuple(chosen))
+    return booked
+
+
+def participant_names(*, application: Application, subs: Iterable[str]) -> dict[str, str]:
+    """sub -> the account's name (its sub when it has none), for the accounts the application
+    may use: a request only names those (it was checked on creation), and a grant revoked since
+    must not leak a name. One query."""
+    wanted = set(subs)
+    names = dict(
+        accounts_visible_to(application=application)
+        .filter(sub__in=wanted)
+        .values_list("sub", "name")
+    )
+    return {sub: names.get(sub) or sub for sub in wanted}
+
+
+def visitor_calendar(*, user: AbstractBaseUser) -> Calendar | None:
+    """The signed-in visitor's primary calendar here, when they have an account (one is made the
+    first time they authorize an application) and may write to it; else None. One query."""
+    if not user.is_authenticated:
+        return None
+    calendar = (
+        Calendar.objects.filter(account__user=user, account__kind=Account.Kind.USER, primary=True)
+        .select_related("account")
+        .first()
+    )
+    if calendar is None or calendar_write_problem(calendar):
+        return None
+    return calendar

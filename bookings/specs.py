@@ -52,10 +52,17 @@ def event_tzid(spec: dict) -> str:
     return spec.get("tzid") or spec["event"].get("tzid") or "Etc/UTC"
 
 
-def step_event(spec: dict, step_index: int) -> dict:
+def option_event(spec: dict, sequence_id: str | None) -> dict:
+    """The event an option's step writes: the request's event, or a sequence step's own."""
+    return spec["event"] if sequence_id is None else step_event(spec, sequence_id)
+
+
+def step_event(spec: dict, sequence_id: str) -> dict:
     """A sequence step's event: the step's own fields over the request event's, with an event_id
-    of its own unless the step names one (the request's event_id suffixed with the sequence_id)."""
-    step = spec["availability"]["sequence"][step_index]
+    of its own unless the step names one (the request's event_id suffixed with the sequence_id).
+    Steps are found by sequence_id (distinct in a request): options list them in ordinal order,
+    which need not be the order the request gave them in."""
+    step = next(s for s in spec["availability"]["sequence"] if s["sequence_id"] == sequence_id)
     own = step.get("event") or {}
     base = {k: v for k, v in spec["event"].items() if k != "event_id"}
     event = {**base, **{k: v for k, v in own.items() if v is not None}}

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from bookings import specs
 from bookings.booked import BookedEvent
 from bookings.models import SchedulingRequest
-from bookings.selectors import Option
-from bookings.services.booking import _booked
+from bookings.selectors import Option, booked_participants
 from scheduling import engine
 from scheduling.timezones import zone
 
@@ -110,29 +109,15 @@ def link_summary(
         return LinkSummary(
             spec["event"].get("summary", ""), duration_text(query.required_duration), everyone, ()
         )
-    index = step_indexes(spec)
     steps = tuple(
         (
-            specs.step_event(spec, index[step.sequence_id]).get("summary", ""),
+            specs.step_event(spec, step.sequence_id).get("summary", ""),
             duration_text(step.required_duration),
         )
         for step in sorted(query.steps, key=lambda step: step.ordinal)
     )
     total = ", then ".join(f"{summary} ({length})" for summary, length in steps)
     return LinkSummary(spec["event"].get("summary", ""), total, everyone, steps)
-
-
-def step_indexes(spec: dict) -> dict[str, int]:
-    """sequence_id -> the step's position in the stored request (options list steps in ordinal
-    order, which need not be the order the request listed them in)."""
-    steps = spec["availability"].get("sequence") or []
-    return {step["sequence_id"]: i for i, step in reversed(list(enumerate(steps)))}
-
-
-def who_is_booked(query: specs.Query, option: Option) -> list[tuple[str, ...]]:
-    """Per step, the subs the booking would book: the booking service's own rule (of a group
-    that needs only some of its members, the first ones free), so the page names exactly them."""
-    return _booked(query, option)
 
 
 def option_steps(
@@ -145,14 +130,9 @@ def option_steps(
     day: dt.date | None,
 ) -> tuple[StepView, ...]:
     spec = scheduling_request.spec
-    index = step_indexes(spec)
     views = []
-    for step, subs in zip(option, who_is_booked(query, option), strict=True):
-        event = (
-            spec["event"]
-            if step.sequence_id is None
-            else specs.step_event(spec, index[step.sequence_id])
-        )
+    for step, subs in zip(option, booked_participants(query, option), strict=True):
+        event = specs.option_event(spec, step.sequence_id)
         views.append(
             StepView(
                 when=span_text(step.start, step.end, tzid, day),

@@ -14,8 +14,7 @@ from bookings.errors import LinkUnavailable
 from bookings.models import SchedulingRequest
 from bookings.pages.display import day_views, link_summary
 from bookings.pages.zones import VisitorZone, remember_zone, zone_options
-from bookings.people import participant_names
-from bookings.selectors import Option, scheduling_request_for_token
+from bookings.selectors import Option, participant_names, scheduling_request_for_token
 from scheduling.errors import NotFound
 from scheduling.timeformat import format_time
 

@@ -23,8 +23,7 @@ from bookings import specs
 from bookings.callbacks import completed_body
 from bookings.errors import LinkUnavailable, TimeTaken
 from bookings.models import SchedulingRequest, SlotClaim
-from bookings.selectors import Option, scheduling_request_option_at
-from scheduling import engine
+from bookings.selectors import Option, booked_participants, scheduling_request_option_at
 from scheduling.models import Account, Calendar, OutgoingCallback
 from scheduling.selectors.access import accounts_visible_to
 from scheduling.selectors.calendars import calendar_write_problem
@@ -57,7 +56,7 @@ def scheduling_request_book(
             )
             if option is None:
                 raise TimeTaken()
-            booked = _booked(query, option)
+            booked = booked_participants(query, option)
             _write(request, option, booked, accounts, now)
             outcome = _outcome(request, option, booked, user_tzid)
             request.callback = _enqueue_completed(request, outcome, now)
@@ -93,25 +92,6 @@ def _lock_accounts(request: SchedulingRequest, query: specs.Query) -> dict[str, 
     return {account.sub: account for account in locked}
 
 
-def _booked(query: specs.Query, option: Option) -> list[tuple[str, ...]]:
-    """Per step, the participants booked: of each group, every available member when all are
-    required, else the first `required` available ones in the group's order."""
-    steps = (
-        sorted(query.steps, key=lambda s: s.ordinal)
-        if isinstance(query, engine.SequenceQuery)
-        else [query]
-    )
-    booked = []
-    for step, picked in zip(steps, option, strict=True):
-        chosen: list[str] = []
-        for group in step.groups:
-            free = [m.sub for m in group.members if m.sub in picked.participants]
-            take = free if group.required is None else free[: group.required]
-            chosen += [sub for sub in take if sub not in chosen]
-        booked.append(tuple(chosen))
-    return booked
-
-
 def _write(request, option, booked, accounts, now) -> None:
     """Write each step's event into its target calendars (all still writable, else the link is
     unavailable) and claim the booked participants' time."""
@@ -134,8 +114,8 @@ def _write(request, option, booked, accounts, now) -> None:
         calendar = calendars.get((account.pk, target.calendar_id)) if account else None
         if calendar is None or calendar_write_problem(calendar):
             raise LinkUnavailable(LinkUnavailable.UNAVAILABLE)
-    for index, (step, subs) in enumerate(zip(option, booked, strict=True)):
-        event = spec["event"] if step.sequence_id is None else specs.step_event(spec, index)
+    for step, subs in zip(option, booked, strict=True):
+        event = specs.option_event(spec, step.sequence_id)
         targets = [
             t
             for t in specs.targets(spec)
@@ -186,9 +166,9 @@ def _outcome(request, option: Option, booked, user_tzid: str) -> dict:
                 "start": format_time(step.start),
                 "end": format_time(step.end),
                 "participants": list(subs),
-                "event": specs.step_event(request.spec, index),
+                "event": specs.step_event(request.spec, step.sequence_id),
             }
-            for index, (step, subs) in enumerate(zip(option, booked, strict=True))
+            for step, subs in zip(option, booked, strict=True)
         ]
     return outcome
 

@@ -123,8 +123,8 @@ def _check_step_event_ids(spec: dict, query: engine.SequenceQuery) -> None:
     step_subs = [{m.sub for g in step.groups for m in g.members} for step in query.steps]
     anywhere = set().union(*step_subs)
     seen: dict[tuple[str, str], int] = defaultdict(int)
-    for index, subs in enumerate(step_subs):
-        event_id = specs.step_event(spec, index)["event_id"]
+    for index, (step, subs) in enumerate(zip(query.steps, step_subs, strict=True)):
+        event_id = specs.step_event(spec, step.sequence_id)["event_id"]
         for target in specs.targets(spec):
             if target.sub in subs or target.sub not in anywhere:
                 seen[(target.calendar_id, event_id)] += 1

@@ -128,3 +128,19 @@ def test_a_deleted_target_calendar_makes_the_link_unavailable(app_creds, people)
         scheduling_request_book(scheduling_request=request, starts=(at(10),), user_tzid="Etc/UTC")
     assert caught.value.status == "unavailable"
     assert request.claims.count() == 0
+
+
+def test_steps_listed_out_of_ordinal_order_keep_their_own_events(app_creds, people):
+    body = sequencing_body(people[0], people[1])
+    body["availability"]["sequence"].reverse()  # "onsite" (ordinal 2) listed first
+    request = make_scheduling_request(app_creds.application, body, kind="sequencing")
+    booked = scheduling_request_book(
+        scheduling_request=request, starts=(at(9), at(10)), user_tzid="Etc/UTC"
+    )
+    first = Event.objects.get(calendar=primary_calendar(people[0]))
+    assert (first.event_id, first.start, first.summary) == ("loop-1_screen", at(9), "Step screen")
+    steps = booked.outcome["sequence"]
+    assert [(s["sequence_id"], s["event"]["summary"]) for s in steps] == [
+        ("screen", "Step screen"),
+        ("onsite", "Step onsite"),
+    ]
