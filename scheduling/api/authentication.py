@@ -292,9 +292,11 @@ class ElementTokenPermission(BasePermission):
         method = _method(request)
         if method == "OPTIONS":
             return True
-        allowed = view.element_permissions.get(method, frozenset())
+        allowed = view.element_permissions.get(method)
+        if not allowed:
+            raise Forbidden(f"{method} here takes no element token.")
         if not allowed & grant.permissions:
-            names = " or ".join(repr(name) for name in sorted(allowed)) or "another"
+            names = " or ".join(repr(name) for name in sorted(allowed))
             raise Forbidden(
                 f"The element token lacks the {names} permission.", code="insufficient_permission"
             )
