@@ -2,8 +2,9 @@
 
 Creates a fresh database, migrates it, loads the demo data (an application and accounts with
 their credentials), starts gunicorn on a free 127.0.0.1 port, and runs schemathesis (every
-operation, all its checks, every phase including the stateful one) twice: with an account's
-access token and with the application's API key. Exits non-zero on any failure.
+operation, all its checks, every phase including the stateful one) with an account's access token
+and with the application's API key, and the operations Cronofy's UI Elements call with an element
+token (`?et=`, every permission, the demo accounts as subs). Exits non-zero on any failure.
 """
 
 import json
@@ -62,15 +63,64 @@ def wait_until_up(base: str, timeout: float = 60) -> None:
     raise TimeoutError(f"the server at {base} did not answer within {timeout} s")
 
 
-def fuzz_run(base, credential, examples, seed, log: Path, env) -> tuple[subprocess.Popen, Path]:
+CONFIG = ROOT / "config/schemathesis.toml"
+# The operations that take an element token (the schema's `elementToken` security).
+ELEMENT_PATHS = r"^/v1/(availability|sequenced_availability|availability_rules|events|userinfo)"
+
+
+def api_call(base: str, path: str, api_key: str, body: dict | None = None) -> bytes:
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(  # noqa: S310 (our own server on 127.0.0.1)
+        f"{base}{path}",
+        data=data,
+        headers={"Authorization": f"Bearer {api_key}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        return response.read()
+
+
+def element_run_setup(
+    base: str, api_key: str, subs: list[str], env: dict, folder: Path
+) -> list[str]:
+    """The element token run's schemathesis arguments: the schema saved to a file (fetching it
+    takes the API's credentials, which that run does not send), and a config adding the token
+    for the `elementToken` scheme (from the environment: FUZZ_ELEMENT_TOKEN, set in `env`)."""
+    body = {
+        "version": "1",
+        "permissions": ["agenda", "availability", "managed_availability", "account_management"],
+        "subs": subs,
+        "origin": "http://127.0.0.1",
+    }
+    token = json.loads(api_call(base, "/v1/element_tokens", api_key, body))["element_token"]
+    env["FUZZ_ELEMENT_TOKEN"] = token["token"]
+    schema = folder / "schema.yaml"
+    schema.write_bytes(api_call(base, "/api/schema/", api_key))
+    config = folder / "schemathesis-element-token.toml"
+    auth = '\n[auth.openapi.elementToken]\napi_key = "${FUZZ_ELEMENT_TOKEN}"\n'
+    config.write_text(CONFIG.read_text() + auth)
+    # DELETE /v1/events shares a path with them but takes no element token: without it, a 401.
+    return [
+        str(config),
+        str(schema),
+        "--url",
+        base,
+        "--include-path-regex",
+        ELEMENT_PATHS,
+        "--exclude-name",
+        "DELETE /v1/events",
+    ]
+
+
+def fuzz_run(args, examples, seed, log: Path, env) -> tuple[subprocess.Popen, Path]:
+    """`args`: the config file, the schema, then options naming the credential."""
+    config, schema, *options = args
     command = [
         str(BIN / "schemathesis"),
         "--config-file",
-        str(ROOT / "config/schemathesis.toml"),
+        config,
         "run",
-        f"{base}/api/schema/",
-        "-H",
-        f"Authorization: Bearer {credential}",
+        schema,
+        *options,
         "--checks",
         "all",
         "--seed",
@@ -106,10 +156,8 @@ def main() -> int:
     }
     manage(env, "migrate", "--noinput", "-v0")
     demo = json.loads(manage(env, "seed_demo", "--json"))
-    credentials = {
-        "access token": demo["accounts"][0]["access_token"],
-        "API key": demo["application"]["client_secret"],
-    }
+    api_key = demo["application"]["client_secret"]
+    subs = [account["sub"] for account in demo["accounts"]]
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     # The server's log (a line per request, thousands of 4xx) goes to a file, not CI's output.
@@ -129,10 +177,22 @@ def main() -> int:
     failed = []
     try:
         wait_until_up(base)
-        # Both runs at once (each is mostly one busy core), each into its own file, shown in turn.
+        schema_url = f"{base}/api/schema/"
+        bearer = "Authorization: Bearer {}".format
+        credentials = {
+            "access token": [
+                str(CONFIG),
+                schema_url,
+                "-H",
+                bearer(demo["accounts"][0]["access_token"]),
+            ],
+            "API key": [str(CONFIG), schema_url, "-H", bearer(api_key)],
+            "element token": element_run_setup(base, api_key, subs, env, server_log.parent),
+        }
+        # The runs at once (each is mostly one busy core), each into its own file, shown in turn.
         runs = {
-            label: fuzz_run(base, credential, examples, seed, server_log.parent / f"{n}.log", env)
-            for n, (label, credential) in enumerate(credentials.items())
+            label: fuzz_run(args, examples, seed, server_log.parent / f"{n}.log", env)
+            for n, (label, args) in enumerate(credentials.items())
         }
         for label, (process, log) in runs.items():
             code = process.wait()

@@ -74,6 +74,20 @@ ensure_apt() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
+# The published JavaScript clients the browser tests drive (package.json, pinned exactly in
+# package-lock.json) into node_modules/. `npm ci` installs exactly the lock, and runs only when
+# package.json or package-lock.json changed since the last install; no package's install scripts.
+ensure_npm() {
+    command -v npm >/dev/null 2>&1 || ensure_apt nodejs npm
+    local stamp="$ROOT/node_modules/.installed-from-lock"
+    if [ ! -f "$stamp" ] || [ "$ROOT/package-lock.json" -nt "$stamp" ] ||
+        [ "$ROOT/package.json" -nt "$stamp" ]; then
+        say "installing npm packages (package-lock.json)"
+        (cd "$ROOT" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+        touch "$stamp"
+    fi
+}
+
 # A local secret key for this checkout, kept out of git (.env is ignored).
 ensure_env_file() {
     if [ ! -f "$ROOT/.env" ]; then

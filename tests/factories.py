@@ -12,11 +12,13 @@ from scheduling.models import (
     AvailabilityRule,
     AvailablePeriod,
     Calendar,
+    ElementToken,
     Event,
 )
 from scheduling.scopes import READ_WRITE
 from scheduling.services.accounts import account_create, user_account_ensure
 from scheduling.services.applications import NewApplication, application_create
+from scheduling.services.element_tokens import element_token_issue
 from scheduling.services.tokens import IssuedTokens, grant_upsert, tokens_issue
 
 _counter = itertools.count(1)
@@ -61,6 +63,26 @@ def make_tokens(
 ) -> IssuedTokens:
     grant = grant_upsert(application=application, account=account, scope=scope)
     return tokens_issue(grant=grant)
+
+
+ELEMENT_ORIGIN = "http://127.0.0.1:9"
+
+
+def make_element_token(
+    application: Application,
+    *accounts: Account,
+    permissions=tuple(ElementToken.Permission),
+    origin: str = ELEMENT_ORIGIN,
+    now: dt.datetime | None = None,
+) -> str:
+    """A raw element token for `accounts` (first one first), by default with every permission."""
+    return element_token_issue(
+        application=application,
+        permissions=[str(permission) for permission in permissions],
+        subs=[account.sub for account in accounts],
+        origin=origin,
+        now=now,
+    ).token
 
 
 def primary_calendar(account: Account) -> Calendar:

@@ -11,10 +11,26 @@ Secrets and tokens are never shown: only their display prefixes, never hashes or
 
 from django.contrib import admin
 
-from scheduling.admin import accounts, applications, callbacks, channels, events, tokens
+from scheduling.admin import (
+    accounts,
+    applications,
+    callbacks,
+    channels,
+    element_tokens,
+    events,
+    tokens,
+)
 from scheduling.signin import AdminLoginForm
 
 # The admin's login says so when failed passwords locked the caller out (scheduling/signin.py).
 admin.site.login_form = AdminLoginForm
 
-__all__ = ["accounts", "applications", "callbacks", "channels", "events", "tokens"]
+__all__ = [
+    "accounts",
+    "applications",
+    "callbacks",
+    "channels",
+    "element_tokens",
+    "events",
+    "tokens",
+]

@@ -6,11 +6,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from scheduling.api.authentication import (
+    Caller,
     ClientCredentialsAuthentication,
     ClientCredentialsSerializer,
     IsAuthenticatedApplication,
 )
 from scheduling.api.calendars import CalendarsView, present_calendar
+from scheduling.api.element_access import USERINFO, AccountOrElementToken
 from scheduling.api.fields import BooleanField, CharField
 from scheduling.api.oauth import NO_STORE, TokenBodySerializer, token_body
 from scheduling.models import Account, Profile
@@ -94,39 +96,45 @@ class AccountView(APIView):
         return Response({"account": present_account(caller.account, caller.scopes)})
 
 
-class UserInfoView(APIView):
+def userinfo_body(caller: Caller) -> dict:
+    """The caller's account as /v1/userinfo shows it (and /v1/events embeds it on request)."""
+    account = caller.account
+    # Calendar ids only for a caller that may list them (as /v1/calendars); others see
+    # their profiles with an empty `profile_calendars`.
+    with_calendars = scope_allows(caller.scopes, CalendarsView.required_scopes["GET"])
+    if with_calendars:
+        profiles = account_profiles_with_calendars(account=account)
+    else:
+        profiles = account_profiles(account=account)
+    return {
+        "sub": account.sub,
+        "email": account.email,
+        "name": account.name,
+        "zoneinfo": account.default_tzid,
+        "cronofy.type": USERINFO_TYPE,
+        "cronofy.data": {
+            "authorization": {"scope": " ".join(sorted(caller.scopes)), "status": "active"},
+            "profiles": [
+                present_userinfo_profile(profile, with_calendars=with_calendars)
+                for profile in profiles
+            ],
+        },
+    }
+
+
+class UserInfoView(AccountOrElementToken, APIView):
+    """With an element token: the token's first sub, as the application may see it (its grant's
+    scope for a person, everything for its own calendars and resources)."""
+
     required_scopes = {"GET": "read_account"}
+    element_permissions = {"GET": USERINFO}
 
     @extend_schema(
         operation_id="userinfo_read",
         responses=OpenApiResponse(description="OpenID-style userinfo with `cronofy.data`."),
     )
     def get(self, request):
-        caller = request.user
-        account = caller.account
-        # Calendar ids only for a token that may list them (as /v1/calendars); others see
-        # their profiles with an empty `profile_calendars`.
-        with_calendars = scope_allows(caller.scopes, CalendarsView.required_scopes["GET"])
-        if with_calendars:
-            profiles = account_profiles_with_calendars(account=account)
-        else:
-            profiles = account_profiles(account=account)
-        return Response(
-            {
-                "sub": account.sub,
-                "email": account.email,
-                "name": account.name,
-                "zoneinfo": account.default_tzid,
-                "cronofy.type": USERINFO_TYPE,
-                "cronofy.data": {
-                    "authorization": {"scope": " ".join(sorted(caller.scopes)), "status": "active"},
-                    "profiles": [
-                        present_userinfo_profile(profile, with_calendars=with_calendars)
-                        for profile in profiles
-                    ],
-                },
-            }
-        )
+        return Response(userinfo_body(request.user))
 
 
 class ProfilesView(APIView):

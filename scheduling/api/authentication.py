@@ -3,6 +3,10 @@
 - AccessTokenAuthentication: `Authorization: Bearer <access token>` (an account's).
 - ApiKeyAuthentication: `Authorization: Bearer <client secret>` (the application's API key).
 - AccessTokenOrApiKeyAuthentication: either (availability queries accept both).
+- ElementTokenAuthentication: `?et=<element token>` in the query string, as Cronofy's UI Elements
+  send it (never as a header), on the few views the Elements call. Its caller is the token's
+  application acting for the token's first sub; `request.auth` is the ElementGrant, whose
+  permissions ElementTokenPermission checks against the view's `element_permissions`.
 - ClientCredentialsAuthentication: client_id + client_secret in the body (JSON or form-encoded),
   or HTTP Basic when the body carries neither (/oauth/token, /oauth/token/revoke,
   /v1/application_calendars). It ignores `Authorization: Bearer ...`, which pycronofy sends on
@@ -26,6 +30,7 @@ from rest_framework.permissions import BasePermission
 
 from scheduling.api.errors import RateLimited
 from scheduling.api.fields import optional_text
+from scheduling.api.params import query_params
 from scheduling.errors import Forbidden
 from scheduling.models import Account, Application
 from scheduling.ratelimit import (
@@ -38,9 +43,11 @@ from scheduling.ratelimit import (
 )
 from scheduling.scopes import parse_scope, scope_allows
 from scheduling.selectors.credentials import (
+    ElementGrant,
     access_token_lookup,
     application_for_client_credentials,
     application_for_secret,
+    element_token_lookup,
 )
 
 
@@ -138,6 +145,34 @@ class AccessTokenOrApiKeyAuthentication(_BearerAuthentication):
         raise exceptions.AuthenticationFailed("Invalid access token or API key.")
 
 
+class ElementTokenAuthentication(BaseAuthentication):
+    """`?et=<token>`: an element token, failures limited per client address like bearer
+    credentials. Not attempted when the query has no `et`; list it after the bearer classes, so
+    that a request carrying both is the bearer's."""
+
+    def authenticate(self, request):
+        raw = query_params(request.query_params).get("et")
+        if raw is None:
+            return None
+        with failures_limited(request, API_CREDENTIALS):
+            grant = element_token_lookup(raw=raw)
+            if grant is None:
+                raise exceptions.AuthenticationFailed("Invalid or expired element token.")
+        return Caller(grant.application, grant.accounts[0], grant.scopes), grant
+
+    def authenticate_header(self, request) -> str:
+        return 'Bearer realm="api"'
+
+
+def accounts_reached(request) -> tuple[Account, ...] | None:
+    """The accounts the request's credential may query: an element token's subs, an access
+    token's own account; None for the API key (every account the application sees)."""
+    if isinstance(request.auth, ElementGrant):
+        return request.auth.accounts
+    account = request.user.account
+    return None if account is None else (account,)
+
+
 # client_id and client_secret in a request body; request serializers extend it (no docstring:
 # drf-spectacular would show it as the description of every one of them).
 class ClientCredentialsSerializer(serializers.Serializer):
@@ -191,6 +226,18 @@ class ClientCredentialsAuthentication(BaseAuthentication):
         return 'Basic realm="oauth"'
 
 
+def _refuse_element_tokens(request) -> None:
+    """Element tokens pass ElementTokenPermission only: a view that lists their authentication
+    but not that permission must not let them through on its other checks."""
+    if isinstance(request.auth, ElementGrant):
+        raise Forbidden("This call does not take an element token.")
+
+
+def _method(request) -> str:
+    # HEAD runs the GET handler, so it needs what GET needs.
+    return "GET" if request.method == "HEAD" else request.method
+
+
 class IsAuthenticatedAccount(BasePermission):
     """An account's access token, holding the scope the view names for this method.
 
@@ -201,11 +248,10 @@ class IsAuthenticatedAccount(BasePermission):
         caller = request.user
         if not isinstance(caller, Caller):
             raise exceptions.NotAuthenticated("Authentication credentials were not provided.")
+        _refuse_element_tokens(request)
         if caller.account is None:
             raise Forbidden("This call needs an account's access token, not an API key.")
-        # HEAD runs the GET handler, so it needs GET's scope.
-        method = "GET" if request.method == "HEAD" else request.method
-        needed = getattr(view, "required_scopes", {}).get(method)
+        needed = getattr(view, "required_scopes", {}).get(_method(request))
         if needed and not scope_allows(caller.scopes, needed):
             raise Forbidden(
                 f"The access token lacks the {needed!r} scope.", code="insufficient_scope"
@@ -219,4 +265,46 @@ class IsAuthenticatedApplication(BasePermission):
     def has_permission(self, request, view) -> bool:
         if not isinstance(request.user, Caller):
             raise exceptions.NotAuthenticated("Authentication credentials were not provided.")
+        _refuse_element_tokens(request)
+        return True
+
+
+class ElementTokenPermission(BasePermission):
+    """An element token holding a permission the view names for this method, for an account the
+    application may do this for; False for any other credential, so that
+    `ElementTokenPermission | IsAuthenticatedAccount` falls through to the usual check.
+
+    Views declare `element_permissions = {"GET": frozenset({"agenda"}), ...}`; a method not named
+    is refused (a 403), except OPTIONS, a CORS preflight (api/element_access.py). The view's
+    `required_scopes` still apply, to what the application may do for the token's first sub
+    (ElementGrant.scopes): an element token never reaches further than an access token of the
+    same application for that account would. A request whose Origin header is not the token's
+    origin is refused too; browsers never get that far (CORS), other clients may forge it.
+    """
+
+    def has_permission(self, request, view) -> bool:
+        grant = request.auth
+        if not isinstance(grant, ElementGrant):
+            return False
+        origin = request.headers.get("Origin")
+        if origin is not None and origin != grant.origin:
+            raise Forbidden("The element token is for another origin.", code="origin_not_allowed")
+        method = _method(request)
+        if method == "OPTIONS":
+            return True
+        allowed = view.element_permissions.get(method)
+        if not allowed:
+            raise Forbidden(f"{method} here takes no element token.")
+        if not allowed & grant.permissions:
+            names = " or ".join(repr(name) for name in sorted(allowed))
+            raise Forbidden(
+                f"The element token lacks the {names} permission.", code="insufficient_permission"
+            )
+        needed = getattr(view, "required_scopes", {}).get(method)
+        if needed and not scope_allows(request.user.scopes, needed):
+            raise Forbidden(
+                f"{request.user.account.sub!r} has not granted this application the {needed!r} "
+                "scope.",
+                code="insufficient_scope",
+            )
         return True

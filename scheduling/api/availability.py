@@ -1,9 +1,11 @@
 """POST /v1/availability and POST /v1/sequenced_availability.
 
 Authenticated with the application's API key, whose members may be any accounts of that
-application (its own application calendars and resources, and the people who authorized it), or
-with an account's access token (scope read_free_busy or read_events), whose only member may be
-that account: one account's token never reads another's data.
+application (its own application calendars and resources, and the people who authorized it), with
+an account's access token (scope read_free_busy or read_events), whose only member may be that
+account: one account's token never reads another's data, or with an element token (`?et=`, the
+`availability` permission), whose members may be its subs. A member beyond what the credential
+reaches is a 422 on its `sub`, `errors.not_accessible`, as for an access token.
 """
 
 from django.utils import timezone
@@ -14,13 +16,17 @@ from rest_framework.views import APIView
 from scheduling import engine
 from scheduling.api.authentication import (
     AccessTokenOrApiKeyAuthentication,
+    ElementTokenAuthentication,
+    ElementTokenPermission,
     IsAuthenticatedApplication,
+    accounts_reached,
 )
 from scheduling.api.availability_input import (
     AvailabilityRequestSerializer,
     SequencedAvailabilityRequestSerializer,
     member_errors,
 )
+from scheduling.api.element_access import AVAILABILITY, ElementCors
 from scheduling.errors import Forbidden, MembersRejected
 from scheduling.scopes import can_read_free_busy
 from scheduling.selectors.availability_queries import (
@@ -46,7 +52,7 @@ def run_query(find, request, query):
             application=request.user.application,
             query=query,
             now=timezone.now(),
-            only_account=request.user.account,
+            only_accounts=accounts_reached(request),
         )
     except MembersRejected as exc:
         raise member_errors(exc, query) from exc
@@ -65,9 +71,10 @@ class CanQueryAvailability(IsAuthenticatedApplication):
         return True
 
 
-class AvailabilityView(APIView):
-    authentication_classes = [AccessTokenOrApiKeyAuthentication]
-    permission_classes = [CanQueryAvailability]
+class AvailabilityView(ElementCors, APIView):
+    authentication_classes = [AccessTokenOrApiKeyAuthentication, ElementTokenAuthentication]
+    permission_classes = [ElementTokenPermission | CanQueryAvailability]
+    element_permissions = {"POST": AVAILABILITY}
 
     @extend_schema(
         request=AvailabilityRequestSerializer,
@@ -82,9 +89,10 @@ class AvailabilityView(APIView):
         return Response({key: [present_available(item) for item in results]})
 
 
-class SequencedAvailabilityView(APIView):
-    authentication_classes = [AccessTokenOrApiKeyAuthentication]
-    permission_classes = [CanQueryAvailability]
+class SequencedAvailabilityView(ElementCors, APIView):
+    authentication_classes = [AccessTokenOrApiKeyAuthentication, ElementTokenAuthentication]
+    permission_classes = [ElementTokenPermission | CanQueryAvailability]
+    element_permissions = {"POST": AVAILABILITY}
 
     @extend_schema(
         request=SequencedAvailabilityRequestSerializer,

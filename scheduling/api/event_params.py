@@ -142,6 +142,11 @@ class EventsQuerySerializer(WindowQuerySerializer):
     include_moved = QueryBooleanField(required=False, default=False)
     only_managed = QueryBooleanField(required=False, default=False)
     include_geo = QueryBooleanField(required=False, default=False, help_text="Accepted; ignored")
+    include_userinfo = QueryBooleanField(
+        required=False,
+        default=False,
+        help_text="Embed the account's userinfo (as GET /v1/userinfo) in the first page",
+    )
 
     def validate(self, attrs: dict) -> dict:
         attrs = super().validate(attrs)

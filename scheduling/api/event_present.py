@@ -97,6 +97,9 @@ EventsPage = inline_serializer(
     {
         "pages": serializers.DictField(help_text="{current, total, next_page?}"),
         "events": EventOutSerializer(many=True),
+        "userinfo": serializers.DictField(
+            required=False, help_text="With include_userinfo=true, on the first page: /v1/userinfo"
+        ),
     },
 )
 

@@ -6,12 +6,19 @@
 - DELETE /v1/events                           delete managed events: delete_all or calendar_ids
 "Managed" always means managed by the calling application (request.user.application).
 Free/busy lives in api/free_busy.py; every route is in api/urls.py.
+
+Reads also take an element token (`?et=`, the `agenda` permission) for its first sub, as Cronofy's
+Agenda Element sends it; `include_userinfo=true` embeds the account's userinfo in the first page
+(the Agenda reads its calendars there). The `next_page` URL carries no token: the Agenda appends
+its `et` to it, as a bearer client sends its Authorization header again.
 """
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from scheduling.api.accounts import userinfo_body
+from scheduling.api.element_access import AGENDA, AccountOrElementToken
 from scheduling.api.event_params import (
     EventDeleteSerializer,
     EventsDeleteAllSerializer,
@@ -84,8 +91,9 @@ class CalendarEventsView(APIView):
         return Response(status=202)
 
 
-class EventsView(APIView):
+class EventsView(AccountOrElementToken, APIView):
     required_scopes = {"GET": "read_events", "DELETE": "delete_event"}
+    element_permissions = {"GET": AGENDA}
 
     @extend_schema(
         operation_id="events_read", parameters=[EventsQuerySerializer], responses=EventsPage
@@ -93,12 +101,16 @@ class EventsView(APIView):
     def get(self, request):
         params = EventsQuerySerializer(data=query_params(request.query_params))
         params.is_valid(raise_exception=True)
+        include_userinfo = params.validated_data.pop("include_userinfo")
         query = event_query_build(
             account=request.user.account,
             application=request.user.application,
             **params.validated_data,
         )
-        return Response(events_page(request, query=query, page=1))
+        body = events_page(request, query=query, page=1)
+        if include_userinfo:
+            body["userinfo"] = userinfo_body(request.user)
+        return Response(body)
 
     @extend_schema(
         operation_id="events_delete_all",
@@ -117,8 +129,9 @@ class EventsView(APIView):
         return Response(status=202)
 
 
-class EventsPagesView(APIView):
+class EventsPagesView(AccountOrElementToken, APIView):
     required_scopes = {"GET": "read_events"}
+    element_permissions = {"GET": AGENDA}
 
     @extend_schema(operation_id="events_read_page", responses=EventsPage)
     def get(self, request, token: str):

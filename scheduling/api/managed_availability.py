@@ -10,6 +10,9 @@ Choices where the reference is silent or unverified:
 - DELETE /v1/available_periods takes exactly one of {"available_period_id"} or
   {"delete_all": true}, in the JSON body or the query; an unknown id is a 202 (no-op).
 - DELETE /v1/availability_rules/{id} of an unknown id is a 404: the rule is a path resource.
+
+Availability rules also take an element token (`?et=`, the `managed_availability` permission):
+Cronofy's AvailabilityRules Element reads and saves its rule for the token's first sub.
 """
 
 import datetime as dt
@@ -19,6 +22,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from scheduling.api.element_access import MANAGED_AVAILABILITY, AccountOrElementToken
 from scheduling.api.fields import (
     CharField,
     IntegerField,
@@ -278,8 +282,9 @@ def _present_rule(rule: AvailabilityRule) -> dict:
     }
 
 
-class AvailabilityRulesView(APIView):
+class AvailabilityRulesView(AccountOrElementToken, APIView):
     required_scopes = SCOPES
+    element_permissions = {"GET": MANAGED_AVAILABILITY, "POST": MANAGED_AVAILABILITY}
 
     @extend_schema(
         operation_id="v1_availability_rules_list",
@@ -299,8 +304,9 @@ class AvailabilityRulesView(APIView):
         return Response({"availability_rule": _present_rule(rule)})
 
 
-class AvailabilityRuleView(APIView):
+class AvailabilityRuleView(AccountOrElementToken, APIView):
     required_scopes = SCOPES
+    element_permissions = {"GET": MANAGED_AVAILABILITY, "DELETE": MANAGED_AVAILABILITY}
 
     @extend_schema(
         operation_id="v1_availability_rule_retrieve",

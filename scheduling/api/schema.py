@@ -6,7 +6,7 @@ or a schema-driven fuzzer meets no response the schema does not describe.
 
 The authentication extensions are imported from SchedulingConfig.ready() so that the schema
 generator knows them. The bearer schemes differ in which credential the token is; client
-credentials are HTTP Basic or body fields.
+credentials are HTTP Basic or body fields; the element token is an API key in the query (`et`).
 """
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -127,6 +127,31 @@ class AccessTokenOrApiKeyScheme(_BearerScheme):
         "An account's access token (its own account only), or the application's client secret "
         "used as its API key."
     )
+
+
+class ElementTokenScheme(OpenApiAuthenticationExtension):
+    """The element token travels in the query string, as Cronofy's UI Elements send it."""
+
+    target_class = "scheduling.api.authentication.ElementTokenAuthentication"
+    name = "elementToken"
+
+    def get_security_requirement(self, auto_schema):
+        # Only on the methods an element token may use (the view's `element_permissions`):
+        # DELETE /v1/events authenticates one, then refuses it.
+        if auto_schema.method not in getattr(auto_schema.view, "element_permissions", {}):
+            return None
+        return super().get_security_requirement(auto_schema)
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "query",
+            "name": "et",
+            "description": (
+                "An element token (POST /v1/element_tokens) as the query parameter `et`: the "
+                "operations Cronofy's UI Elements call, within the token's permissions and subs."
+            ),
+        }
 
 
 class ClientCredentialsScheme(OpenApiAuthenticationExtension):

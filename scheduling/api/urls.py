@@ -19,6 +19,7 @@ from scheduling.api.availability import AvailabilityView, SequencedAvailabilityV
 from scheduling.api.calendars import CalendarsView
 from scheduling.api.channels import ChannelsView, ChannelView
 from scheduling.api.docs import SchemaView, docs_page
+from scheduling.api.element_tokens import ElementTokensView
 from scheduling.api.events import CalendarEventsView, EventsPagesView, EventsView
 from scheduling.api.free_busy import FreeBusyPagesView, FreeBusyView
 from scheduling.api.managed_availability import (
@@ -99,4 +100,5 @@ v1_urlpatterns = [
         SequencedAvailabilityView.as_view(),
         name="v1-sequenced-availability",
     ),
+    path("element_tokens", ElementTokensView.as_view(), name="v1-element-tokens"),
 ]

@@ -5,6 +5,7 @@ from scheduling.models.cache import CacheEntry
 from scheduling.models.calendars import Calendar
 from scheduling.models.callbacks import CallbackAttempt, OutgoingCallback
 from scheduling.models.channels import Channel
+from scheduling.models.element_tokens import ElementToken
 from scheduling.models.events import Event
 from scheduling.models.tokens import AccessToken, AuthorizationCode, Grant, RefreshToken
 
@@ -20,6 +21,7 @@ __all__ = [
     "Calendar",
     "CallbackAttempt",
     "Channel",
+    "ElementToken",
     "Event",
     "Grant",
     "OutgoingCallback",

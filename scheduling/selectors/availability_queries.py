@@ -8,7 +8,7 @@ MembersRejected onto their own input (JSON paths, form fields).
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from django.db import connection
@@ -37,10 +37,10 @@ def availability_find(
     application: Application,
     query: engine.AvailabilityQuery[MemberRequest],
     now: dt.datetime,
-    only_account: Account | None = None,
+    only_accounts: Collection[Account] | None = None,
 ) -> list[engine.Available]:
-    """Run an availability query for the application's accounts (or, for a query made with an
-    account's access token, for that account only: see load_members).
+    """Run an availability query for the application's accounts (or, for a query made with a
+    narrower credential, for the accounts it reaches only: see load_members).
 
     Raises MembersRejected naming the member requests that cannot be used.
     """
@@ -51,7 +51,7 @@ def availability_find(
         application=application,
         requests=[member for group in query.groups for member in group.members],
         window=_window(periods, [query.buffer]),
-        only_account=only_account,
+        only_accounts=only_accounts,
     )
     return engine.availability(replace(query, groups=_loaded(query.groups, members), now=now))
 
@@ -61,7 +61,7 @@ def sequenced_availability_find(
     application: Application,
     query: engine.SequenceQuery[MemberRequest],
     now: dt.datetime,
-    only_account: Account | None = None,
+    only_accounts: Collection[Account] | None = None,
 ) -> list[tuple[engine.SequenceItem, ...]]:
     """Run a sequenced availability query: one load for the members of every step."""
     requests = [m for step in query.steps for group in step.groups for m in group.members]
@@ -71,7 +71,7 @@ def sequenced_availability_find(
         application=application,
         requests=requests,
         window=_window(query.query_periods, [step.buffer for step in query.steps]),
-        only_account=only_account,
+        only_accounts=only_accounts,
     )
     steps = tuple(replace(step, groups=_loaded(step.groups, members)) for step in query.steps)
     return engine.sequenced_availability(replace(query, steps=steps, now=now))
@@ -112,17 +112,18 @@ def load_members(
     application: Application,
     requests: Sequence[MemberRequest],
     window: engine.Interval,
-    only_account: Account | None = None,
+    only_accounts: Collection[Account] | None = None,
 ) -> dict[MemberRequest, engine.Member]:
     """Engine members for the member requests, loaded with at most five queries whatever their
     number.
 
-    The members may be any accounts the application sees; with `only_account` (a query made with
-    that account's access token) only that account, since one account's token never reads
-    another's data: other accounts are queried with the application's API key.
+    The members may be any accounts the application sees; with `only_accounts` only those (a
+    query made with an account's access token: that account, since one account's token never
+    reads another's data; with an element token: its subs). Other accounts are queried with the
+    application's API key.
     Raises MembersRejected naming the request of an unknown or foreign sub, calendar or rule.
     """
-    data = _load_accounts(application, requests, only_account)
+    data = _load_accounts(application, requests, only_accounts)
     unique = list(dict.fromkeys(requests))  # equal requests load once, reported at the first
     managed_ids = {data[request.sub].account.pk for request in unique if request.managed}
     if managed_ids:
@@ -145,16 +146,19 @@ def load_members(
 
 
 def _load_accounts(
-    application: Application, requests: Sequence[MemberRequest], only_account: Account | None
+    application: Application,
+    requests: Sequence[MemberRequest],
+    only_accounts: Collection[Account] | None,
 ) -> dict[str, _AccountData]:
     subs = {request.sub for request in requests}
     visible = accounts_visible_to(application=application)
-    if only_account is not None:
-        visible = visible.filter(pk=only_account.pk)
+    if only_accounts is not None:
+        visible = visible.filter(pk__in=[account.pk for account in only_accounts])
         problem = (
             "not_accessible",
-            "is not this access token's account; query other accounts "
-            "with the application's API key",
+            "is not an account these credentials reach (an access token reaches its own "
+            "account, an element token its subs); query other accounts with the application's "
+            "API key",
         )
     else:
         problem = ("unknown_sub", "is not an account of this application")

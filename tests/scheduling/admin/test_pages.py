@@ -19,6 +19,7 @@ from scheduling.models import (
     AvailablePeriod,
     Calendar,
     Channel,
+    ElementToken,
     Event,
     Grant,
     Profile,
@@ -29,6 +30,7 @@ from tests.factories import (
     make_account,
     make_application,
     make_available_period,
+    make_element_token,
     make_event,
     make_rule,
     make_tokens,
@@ -53,6 +55,7 @@ MODELS = [
     AuthorizationCode,
     AccessToken,
     RefreshToken,
+    ElementToken,
 ]
 
 
@@ -94,6 +97,7 @@ def build_world(name: str) -> World:
     )
     secret = application.secrets.get()
     grants = [person_tokens.grant, room_tokens.grant]
+    raw_element_token = make_element_token(application, room, person)
     world = World()
     world.objects = {
         Application: application,
@@ -111,11 +115,17 @@ def build_world(name: str) -> World:
         AuthorizationCode: code,
         AccessToken: AccessToken.objects.filter(grant=person_tokens.grant).get(),
         RefreshToken: RefreshToken.objects.filter(grant=person_tokens.grant).get(),
+        ElementToken: ElementToken.objects.get(application=application),
     }
-    world.raw_secrets = [new_app.client_secret, raw_code]
+    world.raw_secrets = [new_app.client_secret, raw_code, raw_element_token]
     for tokens in (person_tokens, room_tokens):
         world.raw_secrets += [tokens.access_token, tokens.refresh_token]
-    world.stored_secrets = [secret.secret_hash, secret.secret_encrypted, code.code_hash]
+    world.stored_secrets = [
+        secret.secret_hash,
+        secret.secret_encrypted,
+        code.code_hash,
+        world.objects[ElementToken].token_hash,
+    ]
     world.stored_secrets += AccessToken.objects.filter(grant__in=grants).values_list(
         "token_hash", flat=True
     )
@@ -168,6 +178,10 @@ def test_secret_and_token_prefixes_are_shown_cut_short(admin_client, world):
     assert f"{secret.secret_prefix}…" in page
     token = world.objects[AccessToken]
     assert f"{token.token_prefix}…" in admin_client.get(changelist(AccessToken)).text
+    element_token = world.objects[ElementToken]
+    page = admin_client.get(changelist(ElementToken)).text
+    assert f"{element_token.token_prefix}…" in page
+    assert world.objects[Account].sub in page
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)
@@ -197,6 +211,7 @@ def test_changelist_queries_do_not_grow_with_rows(admin_client, world, model):
         (Account, "{sub}", lambda w: [w.objects[Account]]),
         (Application, "acme", lambda w: [w.objects[Application]]),
         (AccessToken, "{token_prefix}", lambda w: [w.objects[AccessToken]]),
+        (ElementToken, "{element_token_prefix}", lambda w: [w.objects[ElementToken]]),
         (ApplicationSecret, "acme", lambda w: [w.objects[ApplicationSecret]]),
         (Calendar, "{calendar_id}", lambda w: [w.objects[Calendar]]),
     ],
@@ -208,6 +223,7 @@ def test_search_finds_only_matching_rows(admin_client, world, model, term, expec
         "calendar_id": world.objects[Calendar].calendar_id,
         "sub": world.objects[Account].sub,
         "token_prefix": world.objects[AccessToken].token_prefix,
+        "element_token_prefix": world.objects[ElementToken].token_prefix,
     }
     response = admin_client.get(changelist(model), {"q": term.format(**values)})
     assert response.status_code == 200

@@ -112,3 +112,34 @@ def test_schema_generation_runs_one_at_a_time_per_process(tokens, monkeypatch):
 
     assert statuses == [200, 200, 200]
     assert most[0] == 1
+
+
+ELEMENT_OPERATIONS = {
+    ("POST", "/v1/availability"),
+    ("POST", "/v1/sequenced_availability"),
+    ("GET", "/v1/availability_rules"),
+    ("POST", "/v1/availability_rules"),
+    ("GET", "/v1/availability_rules/{availability_rule_id}"),
+    ("DELETE", "/v1/availability_rules/{availability_rule_id}"),
+    ("GET", "/v1/events"),  # not DELETE /v1/events: element tokens may never delete events
+    ("GET", "/v1/events/pages/{token}"),
+    ("GET", "/v1/userinfo"),
+}
+
+
+def test_the_element_token_is_a_query_credential_of_the_element_operations(schema):
+    scheme = schema["components"]["securitySchemes"]["elementToken"]
+    assert (scheme["type"], scheme["in"], scheme["name"]) == ("apiKey", "query", "et")
+    taking = {
+        (method, path)
+        for method, path, operation in operations(schema)
+        if {"elementToken": []} in operation.get("security", [])
+    }
+    assert taking == ELEMENT_OPERATIONS
+
+
+def test_element_tokens_are_issued_with_the_api_key(schema):
+    operation = schema["paths"]["/v1/element_tokens"]["post"]
+    assert operation["security"] == [{"apiKey": []}]
+    body = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert body["$ref"].endswith("ElementTokenRequestRequest")
