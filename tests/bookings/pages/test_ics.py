@@ -1,12 +1,13 @@
 """GET /rts/{token}/event.ics: the booked event(s) as an iCalendar file.
 
-Neither vobject nor Radicale is installed here, so the file is checked against RFC 5545 by hand:
-line endings and folding, the properties each component must have (icalendar's own tables of
-required, single and exclusive properties), and every value read back.
+The file is validated by vobject (real-clients.md: it refuses what RFC 5545 forbids), and checked
+by hand too: line endings and folding, the properties each component must have (icalendar's own
+tables of required, single and exclusive properties), and every value read back.
 """
 
 import icalendar
 import pytest
+import vobject
 
 from bookings.ics import booking_ics
 from bookings.services.booking import scheduling_request_book
@@ -32,6 +33,7 @@ def assert_valid_ics(data: bytes) -> icalendar.Calendar:
         line.decode("utf-8")  # folding never splits a UTF-8 sequence
     assert lines[0] == b"BEGIN:VCALENDAR"
     assert lines[-1] == b"END:VCALENDAR"
+    assert vobject.readOne(data.decode("utf-8")).validate(raiseException=True)
     calendar = icalendar.Calendar.from_ical(data)
     assert_component(calendar)
     assert calendar["VERSION"] == "2.0"
