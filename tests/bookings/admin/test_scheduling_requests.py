@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from bookings.admin import SchedulingRequestAdmin
 from bookings.links import link_token
 from bookings.models import SchedulingRequest
 from bookings.services.booking import scheduling_request_book
@@ -184,3 +185,20 @@ def test_list_queries_do_not_grow_with_rows(admin_client, app_creds, people, req
             other.application, scheduling_body([make_account(other.application)])
         )
     assert count_queries() == few
+
+
+def test_the_list_sorts_by_booked_time(admin_client, app_creds, people, requests_by_status):
+    later = make_scheduling_request(
+        app_creds.application,
+        scheduling_body(
+            people, periods=[{"start": "2025-03-06T09:00:00Z", "end": "2025-03-06T12:00:00Z"}]
+        ),
+    )
+    scheduling_request_book(
+        scheduling_request=later, starts=(BOOKED + dt.timedelta(days=1),), user_tzid="Etc/UTC"
+    )
+    column = 1 + SchedulingRequestAdmin.list_display.index("booked_time")
+
+    booked = [r for r in results(admin_client.get(CHANGELIST, {"o": f"-{column}"})) if r.outcome]
+
+    assert booked == [later, requests_by_status["completed"]]
