@@ -65,7 +65,7 @@ def test_disable_switches_the_link_off_with_a_message(key_api, link):
     assert link.disabled_at is not None
 
 
-def test_disable_without_a_message_and_again_with_one(key_api, link, clock):
+def test_disable_is_idempotent_and_each_call_sets_the_message(key_api, link, clock):
     assert disable(key_api, link).json()["real_time_scheduling"]["display_message"] is None
     link.refresh_from_db()
     first = link.disabled_at
@@ -76,6 +76,8 @@ def test_disable_without_a_message_and_again_with_one(key_api, link, clock):
     assert (again["status"], again["display_message"]) == ("disabled", "Closed")
     link.refresh_from_db()
     assert link.disabled_at == first
+    cleared = disable(key_api, link, {"display_message": None}).json()["real_time_scheduling"]
+    assert cleared["display_message"] is None
 
 
 @pytest.mark.parametrize(
