@@ -40,9 +40,10 @@ _HTTP_URL = re.compile(HTTP_URL)
 def http_url(value: str) -> None:
     """An http(s) URL as the schema's pattern says, with a host and a valid port. Redirects and
     callbacks go there, so no other scheme (javascript:, data:) gets through."""
-    problem = (
-        None if _HTTP_URL.fullmatch(value) else "The URL must start with http:// or https://."
-    ) or url_shape_problem(value)
+    if not _HTTP_URL.fullmatch(value):
+        problem = "is not an http:// or https:// URL (with a host, and no spaces)"
+    else:
+        problem = url_shape_problem(value)
     if problem:
         raise serializers.ValidationError(problem, code="invalid")
 
