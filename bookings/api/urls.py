@@ -1,8 +1,13 @@
-"""Every route of the bookings app's API (config/urls.py mounts them under /v1)."""
+"""Every route of the bookings app's API (config/urls.py mounts them under /v1).
+
+Ids in paths use the core's `id` converter (no NUL: such an id names nothing, a 404 before any
+view runs), registered by scheduling/api/urls.py: imported here so that it is registered whatever
+imports this module first.
+"""
 
 from django.urls import path
 
-import scheduling.api.urls  # noqa: F401  (registers the `id` path converter used below)
+import scheduling.api.urls  # noqa: F401  (registers the "id" path converter)
 from bookings.api.views import (
     RealTimeSchedulingView,
     RealTimeSequencingView,

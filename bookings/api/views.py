@@ -5,18 +5,20 @@ get_real_time_scheduling_status, disable_real_time_scheduling_link):
 - GET  /v1/real_time_scheduling/{id}, GET /v1/real_time_scheduling?token=...: its status;
 - POST /v1/real_time_scheduling/{id}/disable: switch it off.
 
-Authenticated with the application's API key as a Bearer token, or with client_id and
-client_secret in the body (seed 002). Each application sees only its own requests.
+Making a link takes the application's API key as a Bearer token (pycronofy), or client_id and
+client_secret in the body (seed 002); the reads and the disable take the API key. An account's
+access token is not an API key (401). Each application sees only its own requests: another's is
+a 404, as a missing one is.
 """
 
 from django.urls import reverse
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bookings.api.serializers import SERIALIZERS, DisableSerializer
+from bookings.api.serializers import SERIALIZERS, DisableSerializer, TokenQuerySerializer
 from bookings.links import link_token, link_token_id
 from bookings.models import SchedulingRequest
 from bookings.selectors import access_scheduling_request
@@ -29,31 +31,30 @@ from scheduling.api.authentication import (
     ClientCredentialsAuthentication,
     IsAuthenticatedApplication,
 )
-from scheduling.api.fields import CharField, JSONObjectField
+from scheduling.api.errors import V1_ERRORS
+from scheduling.api.fields import CharField, ChoiceField, JSONObjectField
 from scheduling.api.links import absolute_url
 from scheduling.api.params import query_params
+from scheduling.api.schema import ERROR_DESCRIPTIONS
 from scheduling.errors import NotFound
 
 
-class ApiKeyOrBodyCredentialsAuthentication(ApiKeyAuthentication):
-    """The API key as a Bearer token (pycronofy), else client_id/client_secret in the body."""
-
-    def authenticate(self, request):
-        return super().authenticate(request) or ClientCredentialsAuthentication().authenticate(
-            request
-        )
-
-
 class SchedulingRequestOutSerializer(serializers.Serializer):
-    real_time_scheduling_id = CharField()
-    url = CharField()
-    status = CharField()
-    event = JSONObjectField()
+    real_time_scheduling_id = CharField(help_text='"sch_..."')
+    url = CharField(help_text="The link to send the end user to")
+    status = ChoiceField(choices=SchedulingRequest.Status.values)
+    event = JSONObjectField(help_text="The request's event (no times)")
+    display_message = CharField(
+        allow_null=True, help_text="Shown to visitors of a disabled link; null when none"
+    )
 
 
 Envelope = inline_serializer(
     "RealTimeSchedulingEnvelope",
-    {"real_time_scheduling": SchedulingRequestOutSerializer(), "url": CharField()},
+    {
+        "real_time_scheduling": SchedulingRequestOutSerializer(),
+        "url": CharField(help_text="The link again, where older clients read it"),
+    },
 )
 
 
@@ -70,23 +71,33 @@ def present(request, scheduling_request: SchedulingRequest) -> dict:
             "url": url,
             "status": scheduling_request.status_at(timezone.now()),
             "event": scheduling_request.spec["event"],
+            "display_message": scheduling_request.display_message or None,
         },
         # Older clients read the link at the top level.
         "url": url,
     }
 
 
-class _CreateView(APIView):
-    authentication_classes = [ApiKeyOrBodyCredentialsAuthentication]
+class _ApiKeyView(APIView):
+    authentication_classes = [ApiKeyAuthentication]
     permission_classes = [IsAuthenticatedApplication]
+
+
+class _CreateView(_ApiKeyView):
+    """Makes a link on POST; on GET (the status by token) only the API key counts."""
+
     kind: str
 
-    def post(self, request):
+    def get_authenticators(self):
+        if getattr(self, "request", None) is not None and self.request.method == "POST":
+            return [ApiKeyAuthentication(), ClientCredentialsAuthentication()]
+        return super().get_authenticators()
+
+    def create(self, request) -> Response:
         params = SERIALIZERS[self.kind](data=request.data)
         params.is_valid(raise_exception=True)
-        spec = params.spec()
         created = scheduling_request_create(
-            application=request.user.application, kind=self.kind, spec=spec
+            application=request.user.application, kind=self.kind, spec=params.spec()
         )
         return Response(present(request, created))
 
@@ -100,12 +111,16 @@ class RealTimeSchedulingView(_CreateView):
         responses=Envelope,
     )
     def post(self, request):
-        return super().post(request)
+        return self.create(request)
 
     @extend_schema(
         operation_id="real_time_scheduling_by_token",
-        parameters=[OpenApiParameter("token", str, required=True)],
-        responses=Envelope,
+        parameters=[TokenQuerySerializer],
+        # The path names no object, so the schema's 404 for one is not added by itself.
+        responses={
+            200: Envelope,
+            404: OpenApiResponse(V1_ERRORS.body, description=ERROR_DESCRIPTIONS["not_found"]),
+        },
     )
     def get(self, request):
         params = TokenQuerySerializer(data=query_params(request.query_params))
@@ -119,10 +134,6 @@ class RealTimeSchedulingView(_CreateView):
         return Response(present(request, found))
 
 
-class TokenQuerySerializer(serializers.Serializer):
-    token = CharField(max_length=200)
-
-
 class RealTimeSequencingView(_CreateView):
     kind = SchedulingRequest.Kind.SEQUENCING
 
@@ -132,13 +143,10 @@ class RealTimeSequencingView(_CreateView):
         responses=Envelope,
     )
     def post(self, request):
-        return super().post(request)
+        return self.create(request)
 
 
-class SchedulingRequestView(APIView):
-    authentication_classes = [ApiKeyAuthentication]
-    permission_classes = [IsAuthenticatedApplication]
-
+class SchedulingRequestView(_ApiKeyView):
     @extend_schema(operation_id="real_time_scheduling_status", responses=Envelope)
     def get(self, request, real_time_scheduling_id: str):
         found = access_scheduling_request(
@@ -147,10 +155,7 @@ class SchedulingRequestView(APIView):
         return Response(present(request, found))
 
 
-class SchedulingRequestDisableView(APIView):
-    authentication_classes = [ApiKeyAuthentication]
-    permission_classes = [IsAuthenticatedApplication]
-
+class SchedulingRequestDisableView(_ApiKeyView):
     @extend_schema(
         operation_id="real_time_scheduling_disable", request=DisableSerializer, responses=Envelope
     )

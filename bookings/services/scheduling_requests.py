@@ -35,7 +35,7 @@ def scheduling_request_create(
     calendars (the application's accounts' own, writable calendars), event ids that two steps
     would write into one calendar, and the callback URLs (resolved before the transaction)."""
     now = now or timezone.now()
-    _check_callback_urls(spec["callback_urls"])
+    _check_callback_urls(spec)
     query = specs.availability_query(spec, kind)
     try:
         query_members_check(application=application, query=query)
@@ -57,12 +57,15 @@ def scheduling_request_create(
         )
 
 
-def _check_callback_urls(urls: dict) -> None:
-    errors = {
-        f"callback_urls.{key}": [("invalid", problem)]
-        for key in CALLBACK_KEYS
-        if urls.get(key) and (problem := callback_url_problem(urls[key]))
-    }
+def _check_callback_urls(spec: dict) -> None:
+    """The network guard's answer for each callback URL, on the field the client sent it in
+    (the legacy `callback_url` stands in for `callback_urls.completed_url`)."""
+    urls = spec["callback_urls"]
+    errors = {}
+    for key in CALLBACK_KEYS:
+        if urls.get(key) and (problem := callback_url_problem(urls[key])):
+            legacy = key == "completed_url" and spec.get("callback_url") == urls[key]
+            errors["callback_url" if legacy else f"callback_urls.{key}"] = [("invalid", problem)]
     if errors:
         raise ValidationFailed(errors)
 

@@ -1,27 +1,46 @@
-"""Every route of the core's API is defined in scheduling/api/urls.py, and only there."""
+"""Every route of an app's API is defined in that app's api/urls.py, and only there: the core's
+in scheduling/api/urls.py, the bookings app's in bookings/api/urls.py (mounted under /v1 too)."""
 
 import importlib
-import pkgutil
 
+import pytest
 from django.urls import resolve, reverse
 
-import scheduling.api
+import bookings.api.urls
 from scheduling.api import urls
+from tests.api_modules import api_modules, label
+
+ROUTES = {
+    "scheduling/api/urls.py": [*urls.oauth_urlpatterns, *urls.v1_urlpatterns],
+    "bookings/api/urls.py": bookings.api.urls.v1_urlpatterns,
+}
 
 
 def test_no_api_module_but_urls_defines_routes():
-    modules = [
-        importlib.import_module(f"scheduling.api.{info.name}")
-        for info in pkgutil.iter_modules(scheduling.api.__path__)
-        if info.name != "urls"
-    ]
-    assert [m.__name__ for m in modules if hasattr(m, "urlpatterns")] == []
+    modules = {
+        label(path): importlib.import_module(label(path).removesuffix(".py").replace("/", "."))
+        for path in api_modules()
+        if path.name != "urls.py"
+    }
+    assert "bookings/api/views.py" in modules
+    assert [name for name, module in modules.items() if hasattr(module, "urlpatterns")] == []
 
 
-def test_every_route_resolves_to_the_pattern_defined_in_urls():
-    patterns = [*urls.oauth_urlpatterns, *urls.v1_urlpatterns]
-    names = {pattern.name for pattern in patterns}
-    assert {"oauth-token", "oauth-authorize", "v1-availability", "v1-calendar-events"} <= names
+@pytest.mark.parametrize("module", sorted(ROUTES))
+def test_every_route_resolves_to_the_pattern_defined_in_urls(module):
+    patterns = ROUTES[module]
     for pattern in patterns:
         kwargs = {key: "x" for key in pattern.pattern.converters}
         assert resolve(reverse(pattern.name, kwargs=kwargs)).func is pattern.callback
+
+
+def test_the_routes_checked_are_every_apps_api_routes():
+    names = {name for patterns in ROUTES.values() for name in (p.name for p in patterns)}
+    assert {
+        "oauth-token",
+        "oauth-authorize",
+        "v1-availability",
+        "v1-calendar-events",
+        "v1-real-time-scheduling",
+    } <= names
+    assert set(ROUTES) == {label(path) for path in api_modules() if path.name == "urls.py"}
