@@ -7,16 +7,21 @@ switched off by disabling its request, not by forgetting its token.
 
 from django.core import signing
 
-_SIGNER = signing.Signer(salt="bookings.scheduling-link", sep=".")
+SALT = "bookings.scheduling-link"
+
+
+def _signer() -> signing.Signer:
+    # Made per call: it reads SECRET_KEY and SECRET_KEY_FALLBACKS when made.
+    return signing.Signer(salt=SALT, sep=".")
 
 
 def link_token(real_time_scheduling_id: str) -> str:
-    return _SIGNER.sign(real_time_scheduling_id)
+    return _signer().sign(real_time_scheduling_id)
 
 
 def link_token_id(token: str) -> str | None:
     """The public id a token was made for; None for a forged, altered or malformed token."""
     try:
-        return _SIGNER.unsign(token)
+        return _signer().unsign(token)
     except signing.BadSignature:
         return None

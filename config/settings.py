@@ -51,6 +51,8 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "insecure-development-key-only-used-with-debug"  # noqa: S105
+# Older keys still accepted for signatures (sessions, scheduling links), so SECRET_KEY can rotate.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", "")
 
 # Client secrets are stored encrypted (callbacks are signed with them): the current key encrypts,
 # it and the fallbacks decrypt, so the key can rotate (README, "Rotating the encryption key").
