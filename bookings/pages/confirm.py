@@ -24,18 +24,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from bookings import specs
-from bookings.errors import LinkUnavailable, TimeTaken
+from bookings.errors import TimeTaken
 from bookings.models import SchedulingRequest
 from bookings.pages.display import day_label, option_steps
 from bookings.pages.forms import PickForm
 from bookings.pages.link import (
     default_tzid,
     link_names,
-    link_request,
-    not_found_page,
     picker_page,
-    unavailable_page,
-    unusable,
+    usable_link,
 )
 from bookings.pages.zones import VisitorZone, asked_zone, remember_zone, visitor_zone
 from bookings.selectors import scheduling_request_option_at, scheduling_request_options
@@ -73,19 +70,11 @@ def completed_redirect(scheduling_request: SchedulingRequest, token: str) -> str
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def confirm(request: HttpRequest, token: str) -> HttpResponse:
-    found = link_request(token)
-    if found is None:
-        return not_found_page(request)
-    now = timezone.now()
-    if (page := unusable(request, found, token, now)) is not None:
-        return page
+@usable_link
+def confirm(request: HttpRequest, found, token: str, now) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
     visitor = visitor_zone(request, asked=asked_zone(data), default=default_tzid(found))
-    try:
-        return _pick_or_book(request, found, token, visitor, now)
-    except LinkUnavailable as exc:  # used, disabled or unusable meanwhile
-        return unavailable_page(request, found, token, exc.status)
+    return _pick_or_book(request, found, token, visitor, now)
 
 
 def _pick_or_book(request, found, token, visitor: VisitorZone, now) -> HttpResponse:

@@ -3,11 +3,14 @@ a link that cannot be used (not found, disabled, expired, used), and the picker 
 confirmation re-renders when the time was taken meanwhile."""
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 
 from bookings import specs
 from bookings.errors import LinkUnavailable
@@ -85,6 +88,27 @@ def unusable(
     if status == Status.ENABLED:
         return None
     return unavailable_page(request, scheduling_request, token, status)
+
+
+def usable_link(view: Callable[..., HttpResponse]) -> Callable[[HttpRequest, str], HttpResponse]:
+    """A page of a link that can be used now: the view is called as view(request, found, token,
+    now); an unknown token gets the "not found" page, a link that cannot be used (now, or once
+    the view finds so: LinkUnavailable) its own page."""
+
+    @functools.wraps(view)
+    def page(request: HttpRequest, token: str) -> HttpResponse:
+        found = link_request(token)
+        if found is None:
+            return not_found_page(request)
+        now = timezone.now()
+        if (gone := unusable(request, found, token, now)) is not None:
+            return gone
+        try:
+            return view(request, found, token, now)
+        except LinkUnavailable as exc:  # used or disabled meanwhile, or a participant gone
+            return unavailable_page(request, found, token, exc.status)
+
+    return page
 
 
 def default_tzid(scheduling_request: SchedulingRequest) -> str:

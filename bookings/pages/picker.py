@@ -8,18 +8,13 @@ an unknown or altered token is a plain "not found".
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from bookings.errors import LinkUnavailable
 from bookings.pages.link import (
     default_tzid,
-    link_request,
-    not_found_page,
     picker_page,
-    unavailable_page,
-    unusable,
+    usable_link,
 )
 from bookings.pages.zones import asked_zone, visitor_zone
 from bookings.selectors import scheduling_request_options
@@ -28,18 +23,10 @@ from bookings.services.scheduling_requests import scheduling_request_no_times
 
 @never_cache
 @require_GET
-def picker(request: HttpRequest, token: str) -> HttpResponse:
-    found = link_request(token)
-    if found is None:
-        return not_found_page(request)
-    now = timezone.now()
-    if (page := unusable(request, found, token, now)) is not None:
-        return page
+@usable_link
+def picker(request: HttpRequest, found, token: str, now) -> HttpResponse:
     visitor = visitor_zone(request, asked=asked_zone(request.GET), default=default_tzid(found))
-    try:
-        options = scheduling_request_options(scheduling_request=found, now=now)
-    except LinkUnavailable as exc:  # a participant it names can no longer be booked
-        return unavailable_page(request, found, token, exc.status)
+    options = scheduling_request_options(scheduling_request=found, now=now)
     if not options:
         # The integrator hears once that a visitor was shown no times (the service keeps it once).
         scheduling_request_no_times(scheduling_request=found, reason="no_times_displayed", now=now)
@@ -48,13 +35,8 @@ def picker(request: HttpRequest, token: str) -> HttpResponse:
 
 @never_cache
 @require_POST
-def none_suitable(request: HttpRequest, token: str) -> HttpResponse:
-    found = link_request(token)
-    if found is None:
-        return not_found_page(request)
-    now = timezone.now()
-    if (page := unusable(request, found, token, now)) is not None:
-        return page
+@usable_link
+def none_suitable(request: HttpRequest, found, token: str, now) -> HttpResponse:
     scheduling_request_no_times(scheduling_request=found, reason="no_times_suitable", now=now)
     messages.info(
         request,
