@@ -94,8 +94,8 @@ def test_each_step_has_an_event_id_of_its_own_unless_it_names_one(key_api, peopl
 
     spec = made(key_api, SEQUENCING, body).spec
 
-    assert [specs.step_event(spec, i)["event_id"] for i in (0, 1)] == [
+    assert [specs.step_event(spec, s)["event_id"] for s in ("screen", "onsite")] == [
         "loop-1_screen",
         "onsite-visit",
     ]
-    assert specs.step_event(spec, 0)["summary"] == "Step screen"
+    assert specs.step_event(spec, "screen")["summary"] == "Step screen"
