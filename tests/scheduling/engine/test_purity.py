@@ -20,3 +20,17 @@ def test_importing_the_engine_does_not_import_django():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "clean"
+
+
+def test_importing_the_booking_engine_does_not_import_django():
+    script = (
+        "import sys\n"
+        "from bookings.engine import graphs, seats\n"
+        "assert not any(name == 'django' or name.startswith('django.') for name in sys.modules)\n"
+        "print('clean')\n"
+    )
+    done = subprocess.run(  # noqa: S603 - our own interpreter and a fixed script
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "clean"
