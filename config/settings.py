@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "bookings.v2.cors.V2CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -342,3 +343,7 @@ LOGGING = {
 # --- Health endpoint (config/health.py) ---
 # /health answers 503 when no q2 cluster has run its scheduler for this long.
 HEALTH_WORKER_STALE_SECONDS = int(os.environ.get("HEALTH_WORKER_STALE_SECONDS", "180"))
+
+# Origins booking.js may call /v2 from (bookings/v2/cors.py): "*" for any (safe: /v2 takes no
+# cookies, only the key in Authorization), or a comma-separated list of exact origins.
+V2_CORS_ALLOWED_ORIGINS = env_list("V2_CORS_ALLOWED_ORIGINS", "*")
