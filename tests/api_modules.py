@@ -1,7 +1,8 @@
 """Every app's API modules (`<app>/api/*.py` and `<app>/v2/*.py` of this project's apps), for
-the tests that hold all of them to the API's conventions: strict fields (tests/scheduling/api/test_fields.py), query
-strings read through query_params (test_params.py), routes defined in urls modules only
-(test_urls.py). An app that gains an `api` package is covered without a change here."""
+the tests that hold all of them to the API's conventions: strict fields
+(tests/scheduling/api/test_fields.py), query strings read through query_params (test_params.py),
+routes defined in urls modules only (test_urls.py). An app that gains an `api` package is covered
+without a change here."""
 
 import pathlib
 

@@ -5,8 +5,9 @@ exception never reach a DRF view, so the view's error dialect cannot word them. 
 prefix picks the dialect instead, and API clients get JSON in the shape of the API they called:
 /v1 the `{"errors": {"base": [...]}}` map, /oauth/token RFC 6749's `{"error": ...}`, and any
 prefix another app registers its dialect for (`api_prefix_register`, called from its
-AppConfig.ready, so that the core never imports that app: bookings registers Timekit's /v2). Every other path gets Django's own pages. A 500 says
-only that an error occurred: the exception is logged by Django, never shown.
+AppConfig.ready, so that the core never imports that app: bookings registers Timekit's /v2).
+Every other path gets Django's own pages. A 500 says only that an error occurred: the exception
+is logged by Django, never shown.
 
 Django calls handler404 only when DEBUG is off; with DEBUG on, its technical page answers.
 """
