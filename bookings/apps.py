@@ -7,6 +7,7 @@ class BookingsConfig(AppConfig):
 
     def ready(self) -> None:
         # The core words Django-level errors (unknown path, 500) by path prefix; /v2 is ours.
+        from bookings.v2 import schema  # noqa: F401  (registers the OpenAPI auth extension)
         from bookings.v2.errors import TIMEKIT_ERRORS
         from scheduling.api.error_pages import api_prefix_register
 

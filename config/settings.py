@@ -259,6 +259,7 @@ SPECTACULAR_SETTINGS = {
         "scheduling.api.schema.add_links",
     ],
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {"TzidEnum": "scheduling.api.input_schema.TZIDS"},
     # Swagger UI's assets are served from this server (no CDN: the docs work offline).
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -75,6 +75,7 @@ TIMEKIT_ERRORS = ErrorDialect(
     TimekitErrorSerializer,
     {
         "bad_input": 422,
+        "malformed": 400,
         "unauthenticated": 401,
         "forbidden": 403,
         "not_found": 404,

@@ -56,6 +56,10 @@ class ResourceOutSerializer(serializers.Serializer):
     updated_at = CharField()
 
 
+RESOURCE_DATA = data_serializer("Resource", ResourceOutSerializer)
+RESOURCES_DATA = data_serializer("Resources", ResourceOutSerializer, many=True)
+
+
 def present_resource(resource: Account) -> dict:
     return {
         "id": resource.sub,
@@ -79,14 +83,14 @@ def access_resource(*, application: Application, resource_id: str) -> Account:
 
 
 class ResourcesView(V2View):
-    @extend_schema(responses=data_serializer("Resources", ResourceOutSerializer, many=True))
+    @extend_schema(operation_id="v2_resources_list", responses=RESOURCES_DATA)
     def get(self, request):
         resources = resources_of(application=request.user.application).order_by("created_at")
         return data([present_resource(resource) for resource in resources])
 
     @extend_schema(
         request=ResourceInSerializer,
-        responses={201: data_serializer("Resource", ResourceOutSerializer)},
+        responses={201: RESOURCE_DATA},
     )
     def post(self, request):
         fields = self.valid(ResourceInSerializer, request.data)
@@ -103,13 +107,13 @@ class ResourceView(V2View):
     def resource(self, request, resource_id: str) -> Account:
         return access_resource(application=request.user.application, resource_id=resource_id)
 
-    @extend_schema(responses=data_serializer("Resource", ResourceOutSerializer))
+    @extend_schema(operation_id="v2_resource_retrieve", responses=RESOURCE_DATA)
     def get(self, request, resource_id: str):
         return data(present_resource(self.resource(request, resource_id)))
 
     @extend_schema(
         request=ResourceUpdateSerializer,
-        responses=data_serializer("Resource", ResourceOutSerializer),
+        responses=RESOURCE_DATA,
     )
     def put(self, request, resource_id: str):
         resource = self.resource(request, resource_id)

@@ -4,6 +4,9 @@ import pytest
 
 from tests.api_client import JsonClient
 
+# The OpenAPI schema as `manage.py spectacular --validate --fail-on-warn` writes it (module-scoped).
+from tests.scheduling.api.conftest import schema  # noqa: F401
+
 
 def basic(key: str, user: str = "") -> str:
     return "Basic " + base64.b64encode(f"{user}:{key}".encode()).decode()
