@@ -38,10 +38,12 @@ def test_create_defaults_the_time_zone_to_utc(v2):
         {"name": ""},
         {"name": 5},
         {"name": "x", "email": "not-an-email"},
+        {"name": "x", "email": "a@b@c"},
         {"name": "x", "timezone": "Mars/Base"},
         {"name": "x", "availability_constraints": {"allow_hours": {}}},
         {"name": "x", "availability_constraints": [{"allow_everything": {}}]},
         {"name": "x", "availability_constraints": [{"allow_hours": 5}]},
+        {"name": "x", "availability_constraints": [{"allow_hours": {"start": {"h": 9}}}]},
         {"name": "x", "availability_constraints": [{"allow_hours": {}, "block_day": {}}]},
     ],
 )
