@@ -74,7 +74,9 @@ EMAIL_PATTERN = r"^[^@\u0000]+@[^@\u0000]+$"
 @extend_schema_field({"type": "string", "pattern": EMAIL_PATTERN, "maxLength": 254})
 class EmailTextField(CharField):
     def __init__(self, **kwargs) -> None:
-        super().__init__(max_length=254, **kwargs)
+        # Kept as sent: trimming (str.strip drops control characters too) would refuse what
+        # the pattern accepts.
+        super().__init__(max_length=254, trim_whitespace=False, **kwargs)
         self.validators.append(RegexValidator(EMAIL_PATTERN, "Enter a valid email address."))
 
 

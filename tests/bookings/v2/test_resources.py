@@ -27,6 +27,12 @@ def test_create_makes_a_resource_account_with_a_calendar(v2, app_creds):
     assert data["created_at"].startswith(FROZEN_NOW.date().isoformat())
 
 
+def test_an_email_is_checked_as_sent_not_trimmed(v2):
+    response = v2.v2("POST", "/v2/resources", {"name": "Van", "email": "a@\u001c"})
+    assert response.status_code == 201
+    assert response.json()["data"]["email"] == "a@\u001c"
+
+
 def test_create_defaults_the_time_zone_to_utc(v2):
     response = v2.v2("POST", "/v2/resources", {"name": "Van"})
     assert response.json()["data"]["timezone"] == "Etc/UTC"
