@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "bookings.v2.cors.V2CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -258,6 +259,7 @@ SPECTACULAR_SETTINGS = {
         "scheduling.api.schema.add_links",
     ],
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {"TzidEnum": "scheduling.api.input_schema.TZIDS"},
     # Swagger UI's assets are served from this server (no CDN: the docs work offline).
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -342,3 +344,7 @@ LOGGING = {
 # --- Health endpoint (config/health.py) ---
 # /health answers 503 when no q2 cluster has run its scheduler for this long.
 HEALTH_WORKER_STALE_SECONDS = int(os.environ.get("HEALTH_WORKER_STALE_SECONDS", "180"))
+
+# Origins booking.js may call /v2 from (bookings/v2/cors.py): "*" for any (safe: /v2 takes no
+# cookies, only the key in Authorization), or a comma-separated list of exact origins.
+V2_CORS_ALLOWED_ORIGINS = env_list("V2_CORS_ALLOWED_ORIGINS", "*")

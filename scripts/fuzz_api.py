@@ -7,6 +7,7 @@ and with the application's API key, and the operations Cronofy's UI Elements cal
 token (`?et=`, every permission, the demo accounts as subs). Exits non-zero on any failure.
 """
 
+import base64
 import json
 import os
 import secrets
@@ -111,6 +112,23 @@ def element_run_setup(
     ]
 
 
+# /v2 takes only its Basic form of the API key: fuzzed by its own run, and by no other.
+ONLY_V2 = ["--include-path-regex", "^/v2/"]
+NOT_V2 = ["--exclude-path-regex", "^/v2/"]
+
+
+def timekit_basic(api_key: str) -> str:
+    return "Authorization: Basic " + base64.b64encode(f":{api_key}".encode()).decode()
+
+
+def timekit_run_args(base: str, api_key: str, folder: Path) -> list[str]:
+    """The /v2 run's arguments: the schema saved to a file first (/api/schema/ takes the key as
+    a Bearer token, which the run's Basic header would replace)."""
+    schema = folder / "schema-v2.yaml"
+    schema.write_bytes(api_call(base, "/api/schema/", api_key))
+    return [str(CONFIG), str(schema), "--url", base, "-H", timekit_basic(api_key), *ONLY_V2]
+
+
 def fuzz_run(args, examples, seed, log: Path, env) -> tuple[subprocess.Popen, Path]:
     """`args`: the config file, the schema, then options naming the credential."""
     config, schema, *options = args
@@ -186,9 +204,12 @@ def main() -> int:
                 "-H",
                 bearer(demo["accounts"][0]["access_token"]),
             ],
-            "API key": [str(CONFIG), schema_url, "-H", bearer(api_key)],
+            "API key": [str(CONFIG), schema_url, "-H", bearer(api_key), *NOT_V2],
             "element token": element_run_setup(base, api_key, subs, env, server_log.parent),
+            # /v2 (Timekit's form): the same key as Basic with an empty user name.
+            "Timekit API key": timekit_run_args(base, api_key, server_log.parent),
         }
+        credentials["access token"] += NOT_V2
         # The runs at once (each is mostly one busy core), each into its own file, shown in turn.
         runs = {
             label: fuzz_run(args, examples, seed, server_log.parent / f"{n}.log", env)

@@ -1,7 +1,8 @@
-"""Every app's API modules (`<app>/api/*.py` of this project's apps), for the tests that hold all
-of them to the API's conventions: strict fields (tests/scheduling/api/test_fields.py), query
-strings read through query_params (test_params.py), routes defined in urls modules only
-(test_urls.py). An app that gains an `api` package is covered without a change here."""
+"""Every app's API modules (`<app>/api/*.py` and `<app>/v2/*.py` of this project's apps), for
+the tests that hold all of them to the API's conventions: strict fields
+(tests/scheduling/api/test_fields.py), query strings read through query_params (test_params.py),
+routes defined in urls modules only (test_urls.py). An app that gains an `api` package is covered
+without a change here."""
 
 import pathlib
 
@@ -9,10 +10,16 @@ from django.apps import apps
 from django.conf import settings
 
 ROOT = pathlib.Path(settings.BASE_DIR)
+# An app's API packages: `api` (/v1), and bookings' Timekit-shaped `v2`.
+API_PACKAGES = ("api", "v2")
 
 
 def api_folders() -> list[pathlib.Path]:
-    folders = [pathlib.Path(config.path) / "api" for config in apps.get_app_configs()]
+    folders = [
+        pathlib.Path(config.path) / package
+        for config in apps.get_app_configs()
+        for package in API_PACKAGES
+    ]
     return [
         folder
         for folder in folders

@@ -3,9 +3,11 @@
 An unknown path, a URL whose id cannot exist (api/urls.py), a bad Host header or an unhandled
 exception never reach a DRF view, so the view's error dialect cannot word them. Here the path's
 prefix picks the dialect instead, and API clients get JSON in the shape of the API they called:
-/v1 the `{"errors": {"base": [...]}}` map, /oauth/token RFC 6749's `{"error": ...}`, /v2 (not
-served yet) `{"error": "Not found"}`. Every other path gets Django's own pages. A 500 says only
-that an error occurred: the exception is logged by Django, never shown.
+/v1 the `{"errors": {"base": [...]}}` map, /oauth/token RFC 6749's `{"error": ...}`, and any
+prefix another app registers its dialect for (`api_prefix_register`, called from its
+AppConfig.ready, so that the core never imports that app: bookings registers Timekit's /v2).
+Every other path gets Django's own pages. A 500 says only that an error occurred: the exception
+is logged by Django, never shown.
 
 Django calls handler404 only when DEBUG is off; with DEBUG on, its technical page answers.
 """
@@ -35,15 +37,21 @@ class PlainErrorSerializer(serializers.Serializer):
     error = serializers.CharField()
 
 
-# Until an app serves /v2 with its own dialect (bookings: Timekit's shape), /v2 errors are
-# {"error": <description>}.
+# A registered prefix whose app has not registered its own dialect answers {"error": <text>}.
 PLAIN_ERRORS = ErrorDialect("plain", _plain, PlainErrorSerializer, {"not_found": 404})
 
-API_PREFIXES: tuple[tuple[str, ErrorDialect], ...] = (
+# Path prefix -> dialect; the core's own, then whatever apps register (first match wins).
+API_PREFIXES: list[tuple[str, ErrorDialect]] = [
     ("/v1/", V1_ERRORS),
     ("/oauth/token", OAUTH_ERRORS),
-    ("/v2/", PLAIN_ERRORS),
-)
+]
+
+
+def api_prefix_register(*, prefix: str, dialect: ErrorDialect) -> None:
+    """Word Django-level errors (unknown path, 500) under `prefix` in `dialect`. Idempotent:
+    registering a prefix again replaces its dialect."""
+    API_PREFIXES[:] = [(p, d) for p, d in API_PREFIXES if p != prefix]
+    API_PREFIXES.append((prefix, dialect))
 
 
 def _dialect(request: HttpRequest) -> ErrorDialect | None:

@@ -19,6 +19,8 @@ from scheduling.api.errors import V1_ERRORS
 
 ERROR_DESCRIPTIONS = {
     "bad_input": "The request is malformed, too large, or fails validation; nothing changed.",
+    # Only dialects that answer a malformed body apart from invalid fields (/v2: 400) name it.
+    "malformed": "The body is not a JSON object, or is too large; nothing changed.",
     "unauthenticated": "Missing, unknown, expired or revoked credentials.",
     "forbidden": "The credentials may not do this (e.g. a token without the needed scope).",
     "not_found": "No such object for these credentials (missing and foreign alike).",
@@ -91,7 +93,7 @@ class ApiAutoSchema(AutoSchema):
         return responses
 
     def _error_kinds(self) -> list[str]:
-        kinds = ["bad_input", "rate_limited"]
+        kinds = ["bad_input", "malformed", "rate_limited"]
         if self.view.authentication_classes:
             kinds += ["unauthenticated", "forbidden"]
         if "{" in self.path:

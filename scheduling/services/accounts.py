@@ -96,3 +96,31 @@ def user_account_ensure(
         default_tzid=default_tzid,
         now=now,
     )
+
+
+def resource_update(
+    *,
+    resource: Account,
+    name: str | None = None,
+    email: str | None = None,
+    default_tzid: str | None = None,
+    now: dt.datetime | None = None,
+) -> Account:
+    """Change what is given of a resource's name, email and time zone (None: unchanged)."""
+    if default_tzid is not None:
+        tzid_check(default_tzid)
+    changes = {"name": name, "email": email, "default_tzid": default_tzid}
+    for attribute, value in changes.items():
+        if value is not None:
+            setattr(resource, attribute, value)
+    resource.updated_at = now or timezone.now()
+    resource.save()
+    return resource
+
+
+@transaction.atomic
+def resource_delete(*, resource: Account) -> None:
+    """Delete a resource with its profile, calendars and their events (cascades)."""
+    if resource.kind != Account.Kind.RESOURCE:
+        raise ValueError("only resources are deleted here")
+    resource.delete()

@@ -198,6 +198,7 @@ OUTPUT_ONLY = {
     "scheduling/api/event_present.py",
     "scheduling/api/errors.py",  # error bodies
     "scheduling/api/error_pages.py",
+    "bookings/v2/errors.py",  # /v2 error bodies
     "scheduling/api/fields.py",  # where the strict fields are made from DRF's
 }
 

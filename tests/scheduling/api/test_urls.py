@@ -7,12 +7,14 @@ import pytest
 from django.urls import resolve, reverse
 
 import bookings.api.urls
+import bookings.v2.urls
 from scheduling.api import urls
 from tests.api_modules import api_modules, label
 
 ROUTES = {
     "scheduling/api/urls.py": [*urls.oauth_urlpatterns, *urls.v1_urlpatterns],
     "bookings/api/urls.py": bookings.api.urls.v1_urlpatterns,
+    "bookings/v2/urls.py": bookings.v2.urls.v2_urlpatterns,
 }
 
 

@@ -1,0 +1,176 @@
+"""/v2/resources: Timekit's resources (anything bookable), kept as the core's RESOURCE accounts,
+each with a calendar (scheduling/services/accounts.py). An application sees only its own: another
+application's resource is a 404, as a missing one is.
+
+`availability_constraints` is validated for Timekit's shape (a list of one-key objects naming a
+known constraint) but not stored yet: the core account has no field for it and this slice adds
+no migration (left to the booking/availability work of issue 9).
+"""
+
+from django.core.validators import RegexValidator
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers
+
+from bookings.v2.views import V2View, data, data_serializer
+from scheduling.api.fields import CharField, JSONObjectField, ListField, TzidField
+from scheduling.api.input_schema import STORABLE
+from scheduling.errors import NotFound
+from scheduling.models import Account, Application
+from scheduling.services.accounts import resource_create, resource_delete, resource_update
+
+CONSTRAINTS = frozenset(
+    f"{kind}_{what}"
+    for kind in ("allow", "block")
+    for what in ("day_and_time", "hours", "day", "period")
+) | {"allow_weekdays", "block_weekends"}
+
+
+def _scalar(value) -> bool:
+    return value is None or isinstance(value, str | int | float | bool)
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "minProperties": 1,
+        "maxProperties": 1,
+        "propertyNames": {"enum": sorted(CONSTRAINTS)},
+        "additionalProperties": {
+            "type": "object",
+            "propertyNames": {"pattern": STORABLE},
+            "additionalProperties": {
+                "type": ["string", "integer", "number", "boolean", "null"],
+                "pattern": STORABLE,
+            },
+        },
+        "description": 'One Timekit constraint, e.g. {"allow_hours": {"start": 9, "end": 17}}',
+    }
+)
+class ConstraintField(JSONObjectField):
+    """One constraint object: exactly one key naming a known constraint, whose value is an
+    object (its own fields are checked when constraints are applied, not yet)."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if len(value) != 1 or next(iter(value)) not in CONSTRAINTS:
+            raise serializers.ValidationError(
+                f"A constraint is one key of {', '.join(sorted(CONSTRAINTS))}.", code="invalid"
+            )
+        fields = next(iter(value.values()))
+        if not isinstance(fields, dict) or not all(map(_scalar, fields.values())):
+            raise serializers.ValidationError(
+                "A constraint's value is an object of plain values.", code="invalid"
+            )
+        return value
+
+
+# An address is something@somewhere: a resource (a room, a car) may carry any contact address,
+# and the schema's pattern and this check must agree for schema-driven clients (the fuzzer):
+# no \s, whose meaning differs between Python's and JSON Schema's regular expressions.
+EMAIL_PATTERN = r"^[^@\u0000]+@[^@\u0000]+$"
+
+
+@extend_schema_field({"type": "string", "pattern": EMAIL_PATTERN, "maxLength": 254})
+class EmailTextField(CharField):
+    def __init__(self, **kwargs) -> None:
+        # Kept as sent: trimming (str.strip drops control characters too) would refuse what
+        # the pattern accepts.
+        super().__init__(max_length=254, trim_whitespace=False, **kwargs)
+        self.validators.append(RegexValidator(EMAIL_PATTERN, "Enter a valid email address."))
+
+
+class ResourceInSerializer(serializers.Serializer):
+    name = CharField(max_length=200)
+    email = EmailTextField(required=False)
+    timezone = TzidField(required=False)
+    availability_constraints = ListField(child=ConstraintField(), required=False, max_length=100)
+
+
+class ResourceUpdateSerializer(ResourceInSerializer):
+    name = CharField(max_length=200, required=False)
+
+
+class ResourceOutSerializer(serializers.Serializer):
+    id = CharField()
+    name = CharField()
+    email = CharField()
+    timezone = CharField()
+    created_at = CharField()
+    updated_at = CharField()
+
+
+RESOURCE_DATA = data_serializer("Resource", ResourceOutSerializer)
+RESOURCES_DATA = data_serializer("Resources", ResourceOutSerializer, many=True)
+
+
+def present_resource(resource: Account) -> dict:
+    return {
+        "id": resource.sub,
+        "name": resource.name,
+        "email": resource.email,
+        "timezone": resource.default_tzid,
+        "created_at": resource.created_at.isoformat(),
+        "updated_at": resource.updated_at.isoformat(),
+    }
+
+
+def resources_of(*, application: Application) -> QuerySet[Account]:
+    return Account.objects.filter(application=application, kind=Account.Kind.RESOURCE)
+
+
+def access_resource(*, application: Application, resource_id: str) -> Account:
+    resource = resources_of(application=application).filter(sub=resource_id).first()
+    if resource is None:
+        raise NotFound("Resource not found.")
+    return resource
+
+
+class ResourcesView(V2View):
+    @extend_schema(operation_id="v2_resources_list", responses=RESOURCES_DATA)
+    def get(self, request):
+        resources = resources_of(application=request.user.application).order_by("created_at")
+        return data([present_resource(resource) for resource in resources])
+
+    @extend_schema(
+        request=ResourceInSerializer,
+        responses={201: RESOURCE_DATA},
+    )
+    def post(self, request):
+        fields = self.valid(ResourceInSerializer, request.data)
+        resource = resource_create(
+            application=request.user.application,
+            name=fields["name"],
+            email=fields.get("email", ""),
+            default_tzid=fields.get("timezone", "Etc/UTC"),
+        )
+        return data(present_resource(resource), status=201)
+
+
+class ResourceView(V2View):
+    def resource(self, request, resource_id: str) -> Account:
+        return access_resource(application=request.user.application, resource_id=resource_id)
+
+    @extend_schema(operation_id="v2_resource_retrieve", responses=RESOURCE_DATA)
+    def get(self, request, resource_id: str):
+        return data(present_resource(self.resource(request, resource_id)))
+
+    @extend_schema(
+        request=ResourceUpdateSerializer,
+        responses=RESOURCE_DATA,
+    )
+    def put(self, request, resource_id: str):
+        resource = self.resource(request, resource_id)
+        fields = self.valid(ResourceUpdateSerializer, request.data)
+        resource_update(
+            resource=resource,
+            name=fields.get("name"),
+            email=fields.get("email"),
+            default_tzid=fields.get("timezone"),
+        )
+        return data(present_resource(resource))
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, resource_id: str):
+        resource_delete(resource=self.resource(request, resource_id))
+        return data(None, status=204)

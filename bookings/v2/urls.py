@@ -1,0 +1,23 @@
+"""Every /v2 route (config/urls.py mounts them under /v2/). Each path answers with and without a
+trailing slash (Timekit's clients send both), so Django's APPEND_SLASH never redirects — a
+redirected POST would lose its body."""
+
+from django.urls import URLPattern, path
+
+import scheduling.api.urls  # noqa: F401  (registers the "id" path converter)
+from bookings.v2.resources import ResourcesView, ResourceView
+from bookings.v2.views import V2View
+
+
+def both(route: str, view: type[V2View], name: str) -> list[URLPattern]:
+    """`route` and `route/`; the schema describes the first only (one operation each)."""
+    return [
+        path(route, view.as_view(), name=name),
+        path(f"{route}/", view.as_view(schema=None), name=f"{name}-slash"),
+    ]
+
+
+v2_urlpatterns = [
+    *both("resources", ResourcesView, "v2-resources"),
+    *both("resources/<id:resource_id>", ResourceView, "v2-resource"),
+]

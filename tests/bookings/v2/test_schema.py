@@ -1,0 +1,35 @@
+"""/v2 in the OpenAPI schema: one operation per path (the trailing-slash twins are left out),
+Timekit's Basic scheme, the {data} envelope and Timekit's error statuses."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+OPERATIONS = {
+    "/v2/resources": {"get", "post"},
+    "/v2/resources/{resource_id}": {"get", "put", "delete"},
+}
+
+
+def test_v2_paths_are_described_once_each(schema):
+    v2 = {path: set(methods) for path, methods in schema["paths"].items() if path.startswith("/v2")}
+    assert v2 == OPERATIONS
+
+
+@pytest.mark.parametrize("path", sorted(OPERATIONS))
+def test_v2_operations_use_timekits_basic_scheme_and_errors(schema, path):
+    for method in OPERATIONS[path]:
+        operation = schema["paths"][path][method]
+        assert operation["security"] == [{"timekitApiKey": []}]
+        assert {"400", "401", "422", "429"} <= set(operation["responses"])
+    scheme = schema["components"]["securitySchemes"]["timekitApiKey"]
+    assert (scheme["type"], scheme["scheme"]) == ("http", "basic")
+
+
+def test_v2_answers_are_wrapped_in_data(schema):
+    created = schema["paths"]["/v2/resources"]["post"]["responses"]["201"]
+    ref = created["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    assert set(schema["components"]["schemas"][ref]["properties"]) == {"data"}
+    error = schema["paths"]["/v2/resources"]["post"]["responses"]["422"]
+    ref = error["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    assert set(schema["components"]["schemas"][ref]["properties"]) == {"error", "errors"}
