@@ -86,12 +86,17 @@ def scheduling_request_options(
 
 
 def scheduling_request_option_at(
-    *, scheduling_request: SchedulingRequest, starts: tuple[dt.datetime, ...], now: dt.datetime
+    *,
+    scheduling_request: SchedulingRequest,
+    starts: tuple[dt.datetime, ...],
+    now: dt.datetime,
+    query: specs.Query | None = None,
 ) -> Option | None:
     """The option starting at `starts` (one start per step, in step order) if the request offers
     it now, else None: the request's own query narrowed to those times, so alignment, notice,
-    buffers, gaps and the query periods all still apply, and nothing else is computed."""
-    query = specs.availability_query(scheduling_request.spec, scheduling_request.kind)
+    buffers, gaps and the query periods all still apply, and nothing else is computed. `query`
+    is the request's parsed query when the caller has it already."""
+    query = query or specs.availability_query(scheduling_request.spec, scheduling_request.kind)
     narrowed = _narrowed(query, starts)
     if narrowed is None:
         return None

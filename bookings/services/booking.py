@@ -52,12 +52,12 @@ def scheduling_request_book(
             query = specs.availability_query(request.spec, request.kind)
             accounts = _lock_accounts(request, query)
             option = scheduling_request_option_at(
-                scheduling_request=request, starts=starts, now=now
+                scheduling_request=request, starts=starts, now=now, query=query
             )
             if option is None:
                 raise TimeTaken()
             booked = booked_participants(query, option)
-            _write(request, option, booked, accounts, now)
+            _write(request, query, option, booked, accounts, now)
             outcome = _outcome(request, option, booked, user_tzid)
             request.callback = _enqueue_completed(request, outcome, now)
             request.booked_at = now
@@ -92,12 +92,12 @@ def _lock_accounts(request: SchedulingRequest, query: specs.Query) -> dict[str, 
     return {account.sub: account for account in locked}
 
 
-def _write(request, option, booked, accounts, now) -> None:
+def _write(request, query, option, booked, accounts, now) -> None:
     """Write each step's event into its target calendars (all still writable, else the link is
     unavailable) and claim the booked participants' time."""
     spec = request.spec
     all_subs = {sub for subs in booked for sub in subs}
-    member_subs = set(specs.member_subs(specs.availability_query(spec, request.kind)))
+    member_subs = set(specs.member_subs(query))
     calendars = {
         (c.account_id, c.calendar_id): c
         for c in Calendar.objects.filter(
