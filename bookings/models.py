@@ -137,11 +137,24 @@ class Booking(TimestampedModel):
     min_booking_time = models.DurationField(null=True, blank=True)
     max_booking_time = models.DurationField(null=True, blank=True)
     min_cancel_time = models.DurationField(null=True, blank=True)
+    # Timekit's other booking fields: the project it was made through (its settings apply), the
+    # customer's id and extra fields (phone, comment, custom keys), free `meta`, and the booking
+    # a reschedule replaced.
+    project = models.ForeignKey(
+        "Project", on_delete=models.SET_NULL, null=True, blank=True, related_name="bookings"
+    )
+    customer_id = models.UUIDField(default=uuid.uuid4, editable=False)
+    customer_extra = models.JSONField(default=dict, blank=True)
+    meta = models.JSONField(default=dict, blank=True)
+    rescheduled_from = models.OneToOneField(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="rescheduled_to"
+    )
 
     class Meta:
         ordering = ["start", "id"]
         indexes = [
             models.Index(fields=["application", "graph", "start"], name="booking_app_graph_start"),
+            models.Index(fields=["account", "start"], name="booking_account_start"),
             models.Index(fields=["owner_booking", "state"], name="booking_owner_state"),
         ]
         constraints = [
@@ -170,3 +183,153 @@ class Booking(TimestampedModel):
 
     def __str__(self) -> str:
         return str(self.booking_id)
+
+
+class BookingTransition(models.Model):
+    """A booking entering a state (its creation included, with an empty `action` and
+    `from_state`): the audit trail, and what mails and webhooks are sent from
+    (bookings/transitions.py)."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="transitions")
+    action = models.CharField(max_length=32, blank=True, default="")
+    from_state = models.CharField(max_length=32, blank=True, default="")
+    to_state = models.CharField(max_length=32)
+    message = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.booking_id}: {self.from_state or '-'} -> {self.to_state}"
+
+
+class Project(TimestampedModel):
+    """A Timekit project (reference 1.6): an event type or booking page that glues resources,
+    availability settings, booking settings (graph, action, settings), customer fields and UI
+    options. Settings are kept as validated JSON in Timekit's own shape, the one the widget reads
+    back from /v2/projects/embed/{id}."""
+
+    project_id = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="projects")
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    availability = models.JSONField(default=dict, blank=True)
+    availability_constraints = models.JSONField(default=list, blank=True)
+    booking = models.JSONField(default=dict, blank=True)
+    customer_fields = models.JSONField(default=dict, blank=True)
+    ui = models.JSONField(default=dict, blank=True)
+    resources = models.ManyToManyField(
+        Account, through="ProjectResource", related_name="projects", blank=True
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProjectResource(models.Model):
+    """A project's resource, in order (roundrobin_prioritized prefers the first)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="project_resources")
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "account"], name="project_resource_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}: {self.account_id}"
+
+
+class ResourceSettings(TimestampedModel):
+    """Timekit's resource-level settings for a core RESOURCE account: its
+    `availability_constraints` (working hours, vacation), applied in every project and combined
+    with the request's and the project's."""
+
+    account = models.OneToOneField(
+        Account, on_delete=models.CASCADE, primary_key=True, related_name="timekit_settings"
+    )
+    availability_constraints = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+
+class WidgetKey(TimestampedModel):
+    """An application's public key for booking.js (reference 1.1): it sits in a web page, so it is
+    no secret and is stored as is; it only reaches what the widget needs (a project's embed,
+    its availability, its classes, creating a booking in it)."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="widget_key"
+    )
+    key = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class WaitlistEntry(TimestampedModel):
+    """A visitor waiting for a seat in a full class. A freed seat is offered to the first in line
+    (`offered`, with a claim link valid until `offer_expires_at`), then to the next."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting"
+        OFFERED = "offered"
+        CLAIMED = "claimed"
+        EXPIRED = "expired"
+        LEFT = "left"
+
+    entry_id = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    owner_booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="waitlist")
+    name = models.CharField(max_length=255)
+    email = models.EmailField(max_length=255)
+    timezone = models.CharField(max_length=64, blank=True, default="")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.WAITING)
+    offered_at = models.DateTimeField(null=True, blank=True)
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    seat = models.OneToOneField(
+        Booking, on_delete=models.SET_NULL, null=True, blank=True, related_name="waitlist_entry"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner_booking", "email"],
+                condition=Q(state__in=["waiting", "offered"]),
+                name="waitlist_one_active_entry_per_email",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.state})"
+
+
+class BookingWebhook(TimestampedModel):
+    """An application's webhook (reference 1.7): POST the booking's payload to `url`, through the
+    signed outbox, whenever a booking of `graph` enters one of `states` (every state when empty)."""
+
+    webhook_id = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="booking_webhooks"
+    )
+    url = models.URLField(max_length=2000)
+    graph = models.CharField(max_length=32, choices=[(g, g) for g in graphs.GRAPHS])
+    states = models.JSONField(default=list, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.graph} -> {self.url}"

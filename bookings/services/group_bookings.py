@@ -23,6 +23,7 @@ from django.utils import timezone
 from bookings.engine import graphs
 from bookings.engine.seats import ClassSeats, customer_cancel_problem, seat_request_problem
 from bookings.models import Booking
+from bookings.transitions import state_entered, states_entered
 from scheduling.errors import ValidationFailed
 from scheduling.models import Account, Application, Calendar
 from scheduling.selectors.calendars import calendar_write_problem
@@ -96,6 +97,7 @@ def class_create(
             now=now,
         )
         booking.save(update_fields=["event"])
+        state_entered(booking=booking, now=now)
         return booking
 
 
@@ -122,7 +124,7 @@ def seat_create(
             Booking.objects.filter(pk=owner.pk).update(
                 taken_seats=F("taken_seats") + seats, updated_at=now
             )
-            return Booking.objects.create(
+            seat = Booking.objects.create(
                 application=application,
                 graph=graphs.GROUP_CUSTOMER,
                 state=graphs.initial_state(graphs.GROUP_CUSTOMER),
@@ -140,6 +142,8 @@ def seat_create(
                 created_at=now,
                 updated_at=now,
             )
+            state_entered(booking=seat, now=now)
+            return seat
     except IntegrityError as exc:
         if OVERSOLD_CONSTRAINT not in str(exc):
             raise
@@ -152,6 +156,7 @@ def booking_action(
     application: Application,
     booking_id: uuid.UUID | str,
     action: str,
+    message: str = "",
     now: dt.datetime | None = None,
 ) -> Booking:
     """Apply `action` to the application's booking through its graph; returns it in its new
@@ -160,14 +165,18 @@ def booking_action(
     now = now or timezone.now()
     with transaction.atomic():
         booking = _lock_booking(application, booking_id)
-        new_state = graphs.next_state(booking.graph, booking.state, action)
+        from_state = booking.state
+        new_state = graphs.next_state(booking.graph, from_state, action)
         if booking.graph == graphs.GROUP_CUSTOMER:
             _seat_leave(booking, action, new_state, now)
         elif booking.graph == graphs.GROUP_OWNER and new_state == graphs.CANCELLED:
-            _class_cancel(booking, now)
+            _class_cancel(booking, message, now)
         booking.state = new_state
         booking.updated_at = now
         booking.save(update_fields=["state", "updated_at", "taken_seats"])
+        state_entered(
+            booking=booking, action=action, from_state=from_state, message=message, now=now
+        )
         return booking
 
 
@@ -234,11 +243,27 @@ def _seat_leave(seat: Booking, action: str, new_state: str, now: dt.datetime) ->
         )
 
 
-def _class_cancel(owner: Booking, now: dt.datetime) -> None:
-    """Every confirmed seat is cancelled by the owner with the class, in one statement, and the
-    class's event leaves the resource's calendar."""
-    Booking.objects.filter(owner_booking=owner, state__in=SEAT_HOLDING_STATES).update(
+def _class_cancel(owner: Booking, message: str, now: dt.datetime) -> None:
+    """Every confirmed seat is cancelled by the owner with the class (one update, and one insert
+    of their transitions, so each customer is told), and the class's event leaves the
+    resource's calendar."""
+    seats = list(
+        Booking.objects.select_related("application", "account", "calendar", "project")
+        .filter(owner_booking=owner, state__in=SEAT_HOLDING_STATES)
+        .order_by("pk")
+    )
+    Booking.objects.filter(pk__in=[seat.pk for seat in seats]).update(
         state=graphs.CANCELLED_BY_OWNER, updated_at=now
+    )
+    from_states = [seat.state for seat in seats]
+    for seat in seats:
+        seat.state, seat.updated_at, seat.owner_booking = graphs.CANCELLED_BY_OWNER, now, owner
+    states_entered(
+        bookings=seats,
+        action="cancel_by_owner",
+        from_states=from_states,
+        message=message,
+        now=now,
     )
     owner.taken_seats = 0
     if owner.calendar is not None:

@@ -1,0 +1,59 @@
+"""Booking webhooks (reference 1.7): an application registers URLs per graph and states; a booking
+entering one of them queues its payload (the GET /v2/bookings/{id} shape, bookings/v2/present.py)
+in the signed outbox (scheduling/services/callbacks.py), in the transaction of the change. The
+outbox delivers with retries and signs with the application's secrets (Cronofy-HMAC-SHA256, as
+every callback of the platform; Timekit's own algorithm is not documented)."""
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+
+from bookings.models import Booking, BookingTransition, BookingWebhook
+from bookings.v2.params import includes_parse
+from bookings.v2.present import booking_data
+from scheduling.models import OutgoingCallback
+from scheduling.services.callbacks import callback_enqueue
+
+PAYLOAD_INCLUDES = includes_parse(
+    "attributes,customers,resource,available_actions,meta,project,owner_booking",
+    allowed=frozenset(
+        {"attributes", "customers", "resource", "available_actions", "meta", "project"}
+        | {"owner_booking"}
+    ),
+)
+
+
+def webhook_payload(booking: Booking, transition: BookingTransition) -> bytes:
+    body = {
+        "data": booking_data(booking, includes=PAYLOAD_INCLUDES),
+        "transition": {
+            "action": transition.action or None,
+            "from_state": transition.from_state or None,
+            "to_state": transition.to_state,
+            "at": transition.created_at.isoformat(),
+        },
+    }
+    return json.dumps(body, separators=(",", ":")).encode()
+
+
+def webhooks_enqueue(*, transitions: Sequence[BookingTransition], now: dt.datetime) -> None:
+    """Queue one callback per matching webhook and transition. One query for the webhooks of the
+    applications concerned, whatever the number of transitions."""
+    if not transitions:
+        return
+    application_ids = {t.booking.application_id for t in transitions}
+    hooks = list(BookingWebhook.objects.filter(application_id__in=application_ids, is_active=True))
+    for transition in transitions:
+        booking = transition.booking
+        for hook in hooks:
+            if hook.application_id != booking.application_id or hook.graph != booking.graph:
+                continue
+            if hook.states and transition.to_state not in hook.states:
+                continue
+            callback_enqueue(
+                application=booking.application,
+                url=hook.url,
+                body=webhook_payload(booking, transition),
+                kind=OutgoingCallback.Kind.BOOKING_WEBHOOK,
+                now=now,
+            )

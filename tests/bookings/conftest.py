@@ -1,0 +1,3 @@
+"""Fixtures for every bookings test."""
+
+from tests.bookings.classes import resource  # noqa: F401  (a fixture)
