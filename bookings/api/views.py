@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 from bookings.api.serializers import SERIALIZERS, DisableSerializer, TokenQuerySerializer
 from bookings.links import link_token, link_token_id
 from bookings.models import SchedulingRequest
-from bookings.selectors import access_scheduling_request
+from bookings.selectors.scheduling_requests import access_scheduling_request
 from bookings.services.scheduling_requests import (
     scheduling_request_create,
     scheduling_request_disable,

@@ -35,7 +35,10 @@ from bookings.pages.link import (
     usable_link,
 )
 from bookings.pages.zones import VisitorZone, asked_zone, remember_zone, visitor_zone
-from bookings.selectors import scheduling_request_option_at, scheduling_request_options
+from bookings.selectors.scheduling_requests import (
+    scheduling_request_option_at,
+    scheduling_request_options,
+)
 from bookings.services.booking import scheduling_request_book
 from scheduling.pages.redirects import allow_form_target, redirect_uri_with
 from scheduling.timeformat import format_time

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from bookings import specs
 from bookings.booked import BookedEvent
 from bookings.models import SchedulingRequest
-from bookings.selectors import Option, booked_participants
+from bookings.selectors.scheduling_requests import Option, booked_participants
 from scheduling import engine
 from scheduling.timezones import zone
 

@@ -23,7 +23,7 @@ from bookings.models import SchedulingRequest
 from bookings.pages.display import booked_views
 from bookings.pages.link import default_tzid, link_request, not_found_page, unavailable_page
 from bookings.pages.zones import asked_zone, visitor_zone
-from bookings.selectors import participant_names, visitor_calendar
+from bookings.selectors.scheduling_requests import participant_names, visitor_calendar
 from bookings.services.visitor_calendar import visitor_calendar_add
 from scheduling.errors import DomainError
 from scheduling.pages.forms import form_errors

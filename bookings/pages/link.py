@@ -17,7 +17,11 @@ from bookings.errors import LinkUnavailable
 from bookings.models import SchedulingRequest
 from bookings.pages.display import day_views, link_summary
 from bookings.pages.zones import VisitorZone, remember_zone, zone_options
-from bookings.selectors import Option, participant_names, scheduling_request_for_token
+from bookings.selectors.scheduling_requests import (
+    Option,
+    participant_names,
+    scheduling_request_for_token,
+)
 from scheduling.errors import NotFound
 from scheduling.timeformat import format_time
 

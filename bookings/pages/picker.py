@@ -17,7 +17,7 @@ from bookings.pages.link import (
     usable_link,
 )
 from bookings.pages.zones import asked_zone, visitor_zone
-from bookings.selectors import scheduling_request_options
+from bookings.selectors.scheduling_requests import scheduling_request_options
 from bookings.services.scheduling_requests import scheduling_request_no_times
 
 

@@ -23,7 +23,11 @@ from bookings import specs
 from bookings.callbacks import completed_body
 from bookings.errors import LinkUnavailable, TimeTaken
 from bookings.models import SchedulingRequest, SlotClaim
-from bookings.selectors import Option, booked_participants, scheduling_request_option_at
+from bookings.selectors.scheduling_requests import (
+    Option,
+    booked_participants,
+    scheduling_request_option_at,
+)
 from scheduling.models import Account, Calendar, OutgoingCallback
 from scheduling.selectors.access import accounts_visible_to
 from scheduling.selectors.calendars import calendar_write_problem

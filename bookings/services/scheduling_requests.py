@@ -12,7 +12,7 @@ from django.utils import timezone
 from bookings import specs
 from bookings.callbacks import no_times_body
 from bookings.models import SchedulingRequest
-from bookings.selectors import query_members_check
+from bookings.selectors.scheduling_requests import query_members_check
 from scheduling import engine
 from scheduling.api.availability_input import member_errors
 from scheduling.errors import MembersRejected, ValidationFailed

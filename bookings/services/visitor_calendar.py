@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from bookings.booked import booked_events
 from bookings.models import SchedulingRequest
-from bookings.selectors import visitor_calendar
+from bookings.selectors.scheduling_requests import visitor_calendar
 from scheduling.errors import NotFound, ValidationFailed
 from scheduling.models import Event
 from scheduling.services.events import calendar_event_write

@@ -8,15 +8,14 @@ no migration (left to the booking/availability work of issue 9).
 """
 
 from django.core.validators import RegexValidator
-from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 
+from bookings.selectors.timekit import access_resource, resources_of
 from bookings.v2.views import V2View, data, data_serializer
 from scheduling.api.fields import CharField, JSONObjectField, ListField, TzidField
 from scheduling.api.input_schema import STORABLE
-from scheduling.errors import NotFound
-from scheduling.models import Account, Application
+from scheduling.models import Account
 from scheduling.services.accounts import resource_create, resource_delete, resource_update
 
 CONSTRAINTS = frozenset(
@@ -113,17 +112,6 @@ def present_resource(resource: Account) -> dict:
         "created_at": resource.created_at.isoformat(),
         "updated_at": resource.updated_at.isoformat(),
     }
-
-
-def resources_of(*, application: Application) -> QuerySet[Account]:
-    return Account.objects.filter(application=application, kind=Account.Kind.RESOURCE)
-
-
-def access_resource(*, application: Application, resource_id: str) -> Account:
-    resource = resources_of(application=application).filter(sub=resource_id).first()
-    if resource is None:
-        raise NotFound("Resource not found.")
-    return resource
 
 
 class ResourcesView(V2View):

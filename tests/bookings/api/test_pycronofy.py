@@ -11,7 +11,7 @@ from pycronofy.exceptions import PyCronofyRequestError
 
 from bookings.links import link_token_id
 from bookings.models import SchedulingRequest
-from bookings.selectors import scheduling_request_options
+from bookings.selectors.scheduling_requests import scheduling_request_options
 from tests.api_helpers import at
 from tests.bookings.api.calls import token_of
 from tests.factories import make_application, primary_calendar

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from bookings import specs
 from bookings.models import SchedulingRequest
-from bookings.selectors import scheduling_request_options
+from bookings.selectors.scheduling_requests import scheduling_request_options
 from tests.api_helpers import period
 from tests.bookings.api.calls import SCHEDULING, SEQUENCING
 from tests.bookings.factories import scheduling_body, sequencing_body

@@ -5,7 +5,10 @@ import pytest
 from django.core.management import call_command
 
 from bookings.models import SchedulingRequest
-from bookings.selectors import scheduling_request_for_token, scheduling_request_options
+from bookings.selectors.scheduling_requests import (
+    scheduling_request_for_token,
+    scheduling_request_options,
+)
 from tests.clock import FROZEN_NOW
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@ import pytest
 from django.utils import timezone
 
 from bookings.models import SlotClaim
-from bookings.selectors import scheduling_request_options
+from bookings.selectors.scheduling_requests import scheduling_request_options
 from bookings.services.booking import LinkUnavailable, TimeTaken, scheduling_request_book
 from scheduling.models import Calendar, Event, Grant
 from scheduling.services.tokens import grant_revoke

@@ -67,7 +67,7 @@ def test_overlapping_claims_of_one_account_are_refused_by_the_database(app_creds
 def test_a_booking_past_a_broken_recheck_is_still_refused_by_the_claims(
     app_creds, people, monkeypatch
 ):
-    from bookings.selectors import scheduling_request_option_at
+    from bookings.selectors.scheduling_requests import scheduling_request_option_at
     from bookings.services import booking
 
     first = make_scheduling_request(app_creds.application, scheduling_body(people))

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from bookings.selectors import scheduling_request_options
+from bookings.selectors.scheduling_requests import scheduling_request_options
 from bookings.services.booking import LinkUnavailable, scheduling_request_book
 from bookings.services.scheduling_requests import (
     scheduling_request_disable,
