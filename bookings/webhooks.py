@@ -8,10 +8,15 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 
+from django.utils import timezone
+
+from bookings.engine import graphs
 from bookings.models import Booking, BookingTransition, BookingWebhook
 from bookings.v2.params import includes_parse
 from bookings.v2.present import booking_data
-from scheduling.models import OutgoingCallback
+from scheduling import outbound
+from scheduling.errors import ValidationFailed
+from scheduling.models import Application, OutgoingCallback
 from scheduling.services.callbacks import callback_enqueue
 
 PAYLOAD_INCLUDES = includes_parse(
@@ -21,6 +26,34 @@ PAYLOAD_INCLUDES = includes_parse(
         | {"owner_booking"}
     ),
 )
+
+
+def booking_webhook_create(
+    *,
+    application: Application,
+    url: str,
+    graph: str,
+    states: list[str] | None = None,
+    now: dt.datetime | None = None,
+) -> BookingWebhook:
+    """Register `url` for bookings of `graph` entering `states` (all its states when empty).
+    The URL passes the same network guard as every callback (CALLBACK_ALLOWED_NETWORKS), here
+    and again at delivery. Raises ValidationFailed."""
+    now = now or timezone.now()
+    if graph not in graphs.GRAPHS:
+        raise ValidationFailed.one("graph", "unknown", f"Known graphs: {', '.join(graphs.GRAPHS)}.")
+    states = list(dict.fromkeys(states or []))
+    unknown = sorted(set(states) - graphs.graph_of(graph).states)
+    if unknown:
+        known = ", ".join(sorted(graphs.graph_of(graph).states))
+        raise ValidationFailed.one(
+            "states", "unknown", f"Not states of {graph}: {', '.join(unknown)}; known: {known}."
+        )
+    if problem := outbound.callback_url_problem(url):
+        raise ValidationFailed.one("url", "invalid", problem)
+    return BookingWebhook.objects.create(
+        application=application, url=url, graph=graph, states=states, created_at=now, updated_at=now
+    )
 
 
 def webhook_payload(booking: Booking, transition: BookingTransition) -> bytes:
