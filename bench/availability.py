@@ -23,9 +23,7 @@ import argparse
 import itertools
 import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -50,6 +48,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from bench.engine import DAYS, busy_events
+from bench.harness import start_gunicorn, stop
 from scheduling import engine
 from scheduling.models import Event
 from scheduling.selectors.availability_queries import event_spans, load_members
@@ -143,37 +142,6 @@ def selector_read(accounts: list) -> Callable[[], list]:
     return lambda: event_spans(events)
 
 
-def start_server() -> tuple[subprocess.Popen, str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(  # noqa: S603 (our own interpreter and arguments)
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=os.environ.copy(),
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            requests.get(f"{base}/", timeout=5)
-            return server, base
-        except requests.RequestException:
-            time.sleep(0.1)
-    server.kill()
-    raise RuntimeError("gunicorn did not start")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15)
@@ -190,7 +158,7 @@ def main() -> None:
     rng = random.Random(args.seed)
     print(f"database: {django.db.connection.vendor}; filling...", flush=True)
     accounts = {e: populate(created.application, max(member_counts), e, rng) for e in event_counts}
-    server, base = start_server()
+    server, base = start_gunicorn(ready_path="/")
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {created.client_secret}"
     results: dict[tuple[int, int], tuple[float, float]] = {}
@@ -222,8 +190,7 @@ def main() -> None:
                     flush=True,
                 )
     finally:
-        server.terminate()
-        server.wait()
+        stop(server)
     print("\ngrowth with events (target: about linear, at most 1.2x the events ratio):")
     for members in member_counts:
         steps = list(itertools.pairwise(event_counts))

@@ -26,14 +26,11 @@ import argparse
 import os
 import random
 import re
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -59,6 +56,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from bench.harness import paired_medians_ms, start_gunicorn, start_process, stop
 from bookings.api.serializers import SERIALIZERS
 from bookings.links import link_token
 from bookings.services.scheduling_requests import scheduling_request_create
@@ -183,55 +181,6 @@ class Receiver:
             return self.arrivals[start]
 
 
-def paired_medians_ms(first: Callable[[], object], second: Callable[[], object], repeat: int):
-    """Medians of two calls timed in turns, so that the machine's load drifts over both alike."""
-    first(), second()  # warm caches and connections
-    times: tuple[list[float], list[float]] = ([], [])
-    for _ in range(repeat):
-        for run, spent in ((first, times[0]), (second, times[1])):
-            began = time.perf_counter()
-            run()
-            spent.append(time.perf_counter() - began)
-    return statistics.median(times[0]) * 1000, statistics.median(times[1]) * 1000
-
-
-def start_process(args: list[str], log: Path) -> subprocess.Popen:
-    return subprocess.Popen(  # noqa: S603 (our own interpreter and arguments)
-        [sys.executable, *args],
-        cwd=ROOT,
-        env=os.environ.copy(),
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def start_server() -> tuple[subprocess.Popen, str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    args = ["-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"]
-    server = start_process([*args, "--log-level", "warning"], WORKDIR / "gunicorn.log")
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            requests.get(f"{base}/health", timeout=5)
-            return server, base
-        except requests.RequestException:
-            time.sleep(0.1)
-    server.kill()
-    raise RuntimeError("gunicorn did not start")
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(15)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, 9)  # its own process group (start_new_session)
-        process.wait()
-
-
 def non_overlapping(slots: list[dict], count: int) -> list[str]:
     """Starts of `count` offered slots that do not overlap one another."""
     picked, free_from = [], ""
@@ -291,7 +240,7 @@ def main() -> None:
     receiver = Receiver()
     picker_link = make_link(created.application, accounts, receiver.url)
     links = [make_link(created.application, accounts, receiver.url) for _ in range(args.confirms)]
-    server, base = start_server()
+    server, base = start_gunicorn(log=WORKDIR / "gunicorn.log")
     cluster = start_process([str(ROOT / "manage.py"), "qcluster"], WORKDIR / "qcluster.log")
     session = requests.Session()
     api = requests.Session()
