@@ -64,7 +64,7 @@ class HumanDurationField(CharField):
 
     def __init__(self, *, minimum: dt.timedelta, maximum: dt.timedelta, **kwargs) -> None:
         self.minimum, self.maximum = minimum, maximum
-        super().__init__(max_length=100, **kwargs)
+        super().__init__(**kwargs)  # duration_parse bounds the length
 
     def to_internal_value(self, data) -> dt.timedelta:
         value = duration_parse(super().to_internal_value(data))
@@ -101,11 +101,10 @@ class When:
 
 @extend_schema_field({"type": "string", "example": "4 weeks"})
 class WhenField(CharField):
-    def __init__(self, **kwargs) -> None:
-        super().__init__(max_length=100, **kwargs)
-
     def to_internal_value(self, data) -> When:
         text = super().to_internal_value(data).strip()
+        if len(text) > 100:
+            raise serializers.ValidationError("At most 100 characters.", code="invalid")
         if text.lower() == "now":
             return When(delta=dt.timedelta(0))
         delta = duration_parse(text.removeprefix("+"))
