@@ -1,6 +1,7 @@
 """POST /v2/availability: modes, constraints, windows, projects, time zones and errors."""
 
 import datetime as dt
+import itertools
 
 import pytest
 from django.db import connection
@@ -36,7 +37,10 @@ def busy(account, start, end, **fields):
     return make_event(primary_calendar(account), start, end, **fields)
 
 
-def ask(v2, resources, *, start=at(9), end=at(12), **body):
+NINE, NOON = at(9), at(12)
+
+
+def ask(v2, resources, *, start=NINE, end=NOON, **body):
     """POST /v2/availability for the resources from `start` to `end` (None: left out);
     HTTP_* keywords are headers."""
     headers = {k: body.pop(k) for k in list(body) if k.startswith("HTTP_")}
@@ -324,7 +328,7 @@ def test_slots_across_a_chunk_boundary_are_kept(v2, app_creds):
         ask(v2, [doc], start=MONDAY, end=MONDAY + dt.timedelta(days=60), length="5 hours")
     )
     assert len(found) == 60 * 24 // 5
-    assert all(b - a == dt.timedelta(hours=5) for a, b in zip(found, found[1:], strict=False))
+    assert all(b - a == dt.timedelta(hours=5) for a, b in itertools.pairwise(found))
 
 
 def make_project(app_creds, resources, **fields) -> Project:
