@@ -95,7 +95,7 @@ class ResourceOutSerializer(serializers.Serializer):
     name = CharField()
     email = CharField()
     timezone = CharField()
-    availability_constraints = serializers.ListField(child=JSONObjectField())
+    availability_constraints = ListField(child=JSONObjectField(), max_length=MAX_CONSTRAINTS)
     created_at = CharField()
     updated_at = CharField()
 
