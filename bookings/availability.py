@@ -143,8 +143,9 @@ def slot_problem(
     sets = [_stored(own.first() or []), parsed]
     if project is not None:
         sets.append(_stored(project.availability_constraints))
-    allowed = allowed_spans([s for s in sets if s], tzid=account.default_tzid, start=start, end=end)
-    if allowed != [engine.Interval(start, end)]:
+    window = {"tzid": account.default_tzid, "start": start, "end": end}
+    # Compared with what no constraint leaves (the same rounding to whole seconds).
+    if allowed_spans([s for s in sets if s], **window) != allowed_spans([], **window):
         return "The resource's availability constraints do not allow this time."
     events = _live_events(start - buffer, end + buffer).filter(
         calendar__account=account, calendar__deleted=False

@@ -105,3 +105,7 @@ def test_unknown_and_repeated_resources_are_named_by_index(app_creds, doc):
     with pytest.raises(ValidationFailed) as caught:
         availability_slots(application=app_creds.application, request=request, now=FROZEN_NOW)
     assert set(caught.value.errors) == {"resources.1", "resources.2"}
+
+
+def test_fractions_of_a_second_are_no_problem(doc):
+    assert problem(doc, start=START + dt.timedelta(microseconds=5), end=END) is None

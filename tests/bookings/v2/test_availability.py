@@ -476,3 +476,10 @@ def test_the_query_count_does_not_grow_with_resources(v2, app_creds):
     assert _count(v2, few, make_project(app_creds, few)) == _count(
         v2, many, make_project(app_creds, many)
     )
+
+
+def test_a_projects_bad_stored_setting_is_a_422_naming_it(v2, app_creds):
+    project = make_project(app_creds, [res(app_creds)], availability={"length": "forever"})
+    response = v2.v2("POST", "/v2/availability", {"project_id": str(project.project_id)})
+    assert response.status_code == 422
+    assert list(response.json()["errors"]) == ["project.availability.length"]
