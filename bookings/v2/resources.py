@@ -2,15 +2,19 @@
 each with a calendar (scheduling/services/accounts.py). An application sees only its own: another
 application's resource is a 404, as a missing one is.
 
-`availability_constraints` is validated for Timekit's shape (a list of one-key objects naming a
-known constraint) but not stored yet: the core account has no field for it and this slice adds
-no migration (left to the booking/availability work of issue 9).
+`availability_constraints` (working hours, vacations) is validated constraint by constraint
+(bookings/engine/constraints.py, errors at `availability_constraints.<i>.<name>.<field>`), kept as
+sent in ResourceSettings and applied by every availability query and booking check of the
+resource (bookings/availability.py). A PUT that carries it replaces the whole list.
 """
 
 from django.core.validators import RegexValidator
+from django.db import transaction
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 
+from bookings.availability import resource_constraints, resource_constraints_set
+from bookings.engine.constraints import KINDS, ConstraintError, constraint_parse
 from bookings.selectors.timekit import access_resource, resources_of
 from bookings.v2.views import V2View, data, data_serializer
 from scheduling.api.fields import CharField, JSONObjectField, ListField, TzidField
@@ -18,15 +22,8 @@ from scheduling.api.input_schema import STORABLE
 from scheduling.models import Account
 from scheduling.services.accounts import resource_create, resource_delete, resource_update
 
-CONSTRAINTS = frozenset(
-    f"{kind}_{what}"
-    for kind in ("allow", "block")
-    for what in ("day_and_time", "hours", "day", "period")
-) | {"allow_weekdays", "block_weekends"}
-
-
-def _scalar(value) -> bool:
-    return value is None or isinstance(value, str | int | float | bool)
+CONSTRAINTS = frozenset(KINDS)
+MAX_CONSTRAINTS = 100
 
 
 @extend_schema_field(
@@ -48,20 +45,23 @@ def _scalar(value) -> bool:
 )
 class ConstraintField(JSONObjectField):
     """One constraint object: exactly one key naming a known constraint, whose value is an
-    object (its own fields are checked when constraints are applied, not yet)."""
+    object of that constraint's fields. Kept as sent once valid; an error names the field
+    (`allow_hours.start`)."""
 
     def to_internal_value(self, data):
         value = super().to_internal_value(data)
-        if len(value) != 1 or next(iter(value)) not in CONSTRAINTS:
-            raise serializers.ValidationError(
-                f"A constraint is one key of {', '.join(sorted(CONSTRAINTS))}.", code="invalid"
-            )
-        fields = next(iter(value.values()))
-        if not isinstance(fields, dict) or not all(map(_scalar, fields.values())):
-            raise serializers.ValidationError(
-                "A constraint's value is an object of plain values.", code="invalid"
-            )
+        try:
+            constraint_parse(value)
+        except ConstraintError as exc:
+            if not exc.field:
+                raise serializers.ValidationError(exc.message, code="invalid") from None
+            raise serializers.ValidationError({exc.field: [exc.message]}, code="invalid") from None
         return value
+
+
+def constraints_field(**kwargs) -> ListField:
+    """A list of constraints, as resources, projects and availability requests take it."""
+    return ListField(child=ConstraintField(), max_length=MAX_CONSTRAINTS, **kwargs)
 
 
 # An address is something@somewhere: a resource (a room, a car) may carry any contact address,
@@ -83,7 +83,7 @@ class ResourceInSerializer(serializers.Serializer):
     name = CharField(max_length=200)
     email = EmailTextField(required=False)
     timezone = TzidField(required=False)
-    availability_constraints = ListField(child=ConstraintField(), required=False, max_length=100)
+    availability_constraints = constraints_field(required=False)
 
 
 class ResourceUpdateSerializer(ResourceInSerializer):
@@ -95,6 +95,7 @@ class ResourceOutSerializer(serializers.Serializer):
     name = CharField()
     email = CharField()
     timezone = CharField()
+    availability_constraints = ListField(child=JSONObjectField(), max_length=MAX_CONSTRAINTS)
     created_at = CharField()
     updated_at = CharField()
 
@@ -109,6 +110,7 @@ def present_resource(resource: Account) -> dict:
         "name": resource.name,
         "email": resource.email,
         "timezone": resource.default_tzid,
+        "availability_constraints": resource_constraints(resource),
         "created_at": resource.created_at.isoformat(),
         "updated_at": resource.updated_at.isoformat(),
     }
@@ -117,7 +119,11 @@ def present_resource(resource: Account) -> dict:
 class ResourcesView(V2View):
     @extend_schema(operation_id="v2_resources_list", responses=RESOURCES_DATA)
     def get(self, request):
-        resources = resources_of(application=request.user.application).order_by("created_at")
+        resources = (
+            resources_of(application=request.user.application)
+            .select_related("timekit_settings")
+            .order_by("created_at")
+        )
         return data([present_resource(resource) for resource in resources])
 
     @extend_schema(
@@ -126,12 +132,17 @@ class ResourcesView(V2View):
     )
     def post(self, request):
         fields = self.valid(ResourceInSerializer, request.data)
-        resource = resource_create(
-            application=request.user.application,
-            name=fields["name"],
-            email=fields.get("email", ""),
-            default_tzid=fields.get("timezone", "Etc/UTC"),
-        )
+        with transaction.atomic():
+            resource = resource_create(
+                application=request.user.application,
+                name=fields["name"],
+                email=fields.get("email", ""),
+                default_tzid=fields.get("timezone", "Etc/UTC"),
+            )
+            if "availability_constraints" in fields:
+                resource_constraints_set(
+                    resource=resource, constraints=fields["availability_constraints"]
+                )
         return data(present_resource(resource), status=201)
 
 
@@ -150,12 +161,17 @@ class ResourceView(V2View):
     def put(self, request, resource_id: str):
         resource = self.resource(request, resource_id)
         fields = self.valid(ResourceUpdateSerializer, request.data)
-        resource_update(
-            resource=resource,
-            name=fields.get("name"),
-            email=fields.get("email"),
-            default_tzid=fields.get("timezone"),
-        )
+        with transaction.atomic():
+            resource_update(
+                resource=resource,
+                name=fields.get("name"),
+                email=fields.get("email"),
+                default_tzid=fields.get("timezone"),
+            )
+            if "availability_constraints" in fields:
+                resource_constraints_set(
+                    resource=resource, constraints=fields["availability_constraints"]
+                )
         return data(present_resource(resource))
 
     @extend_schema(responses={204: None})

@@ -5,6 +5,7 @@ redirected POST would lose its body."""
 from django.urls import URLPattern, path
 
 import scheduling.api.urls  # noqa: F401  (registers the "id" path converter)
+from bookings.v2.availability import AvailabilityView
 from bookings.v2.resources import ResourcesView, ResourceView
 from bookings.v2.views import V2View
 
@@ -20,4 +21,5 @@ def both(route: str, view: type[V2View], name: str) -> list[URLPattern]:
 v2_urlpatterns = [
     *both("resources", ResourcesView, "v2-resources"),
     *both("resources/<id:resource_id>", ResourceView, "v2-resource"),
+    *both("availability", AvailabilityView, "v2-availability"),
 ]

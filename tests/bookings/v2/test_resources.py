@@ -1,5 +1,8 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from bookings.models import ResourceSettings
 from scheduling.models import Account, Calendar
 from tests.bookings.v2.conftest import V2Client
 from tests.clock import FROZEN_NOW
@@ -97,3 +100,64 @@ def test_another_applications_resources_are_invisible(v2):
 def test_only_resources_are_listed_not_other_accounts(v2, account):
     assert v2.v2("GET", "/v2/resources").json() == {"data": []}
     assert v2.v2("GET", f"/v2/resources/{account.sub}").status_code == 404
+
+
+def test_availability_constraints_are_stored_and_returned(v2):
+    created = v2.v2("POST", "/v2/resources", {**ROOM, "availability_constraints": CONSTRAINTS})
+    assert created.json()["data"]["availability_constraints"] == CONSTRAINTS
+    path = f"/v2/resources/{created.json()['data']['id']}"
+    assert v2.v2("GET", path).json()["data"]["availability_constraints"] == CONSTRAINTS
+    assert (
+        v2.v2("GET", "/v2/resources").json()["data"][0]["availability_constraints"] == CONSTRAINTS
+    )
+    account = Account.objects.get(sub=created.json()["data"]["id"])
+    assert ResourceSettings.objects.get(account=account).availability_constraints == CONSTRAINTS
+
+
+def test_a_resource_without_constraints_has_an_empty_list(v2):
+    assert v2.v2("POST", "/v2/resources", ROOM).json()["data"]["availability_constraints"] == []
+
+
+def test_put_replaces_the_constraints_and_keeps_them_when_left_out(v2):
+    created = v2.v2("POST", "/v2/resources", {**ROOM, "availability_constraints": CONSTRAINTS})
+    path = f"/v2/resources/{created.json()['data']['id']}"
+    assert (
+        v2.v2("PUT", path, {"name": "Room 2"}).json()["data"]["availability_constraints"]
+        == CONSTRAINTS
+    )
+    new = [{"block_period": {"start": "2025-03-01", "end": "2025-03-08"}}]
+    assert (
+        v2.v2("PUT", path, {"availability_constraints": new}).json()["data"][
+            "availability_constraints"
+        ]
+        == new
+    )
+    assert v2.v2("GET", path).json()["data"]["availability_constraints"] == new
+    assert (
+        v2.v2("PUT", path, {"availability_constraints": []}).json()["data"][
+            "availability_constraints"
+        ]
+        == []
+    )
+
+
+def test_a_bad_constraint_names_its_field_and_changes_nothing(v2):
+    created = v2.v2("POST", "/v2/resources", {**ROOM, "availability_constraints": CONSTRAINTS})
+    path = f"/v2/resources/{created.json()['data']['id']}"
+    bad = [{"allow_weekdays": {}}, {"allow_hours": {"start": 9, "end": 25}}]
+    response = v2.v2("PUT", path, {"name": "New", "availability_constraints": bad})
+    assert response.status_code == 422
+    assert list(response.json()["errors"]) == ["availability_constraints.1.allow_hours.end"]
+    after = v2.v2("GET", path).json()["data"]
+    assert (after["name"], after["availability_constraints"]) == ("Room 1", CONSTRAINTS)
+
+
+def test_listing_resources_takes_the_same_queries_for_many(v2, django_assert_max_num_queries):
+    v2.v2("POST", "/v2/resources", {**ROOM, "availability_constraints": CONSTRAINTS})
+    with CaptureQueriesContext(connection) as one:
+        v2.v2("GET", "/v2/resources")
+    count = len(one)  # now: the next request clears the connection's query log
+    for n in range(5):
+        v2.v2("POST", "/v2/resources", {"name": f"R{n}", "availability_constraints": CONSTRAINTS})
+    with django_assert_max_num_queries(count):
+        assert len(v2.v2("GET", "/v2/resources").json()["data"]) == 6

@@ -8,6 +8,7 @@ pytestmark = pytest.mark.django_db
 OPERATIONS = {
     "/v2/resources": {"get", "post"},
     "/v2/resources/{resource_id}": {"get", "put", "delete"},
+    "/v2/availability": {"post"},
 }
 
 
