@@ -76,12 +76,18 @@ def test_update_with_none_changes_nothing_but_the_stamp(app_creds, rooms):
     )
     later = FROZEN_NOW + dt.timedelta(minutes=5)
     updated = project_update(project=project, now=later)
-    assert (updated.name, updated.ui, subs(updated)) == ("Yoga", {"display_name": "Y"}, [rooms[0].sub])
+    assert (updated.name, updated.ui, subs(updated)) == (
+        "Yoga",
+        {"display_name": "Y"},
+        [rooms[0].sub],
+    )
     assert updated.updated_at == later
 
 
 def test_add_appends_after_the_last_position(app_creds, rooms):
-    project = project_create(application=app_creds.application, name="Y", resource_ids=[rooms[1].sub])
+    project = project_create(
+        application=app_creds.application, name="Y", resource_ids=[rooms[1].sub]
+    )
     project_resource_remove(project=project, resource=rooms[1])
     project_resources_add(project=project, resource_ids=[rooms[2].sub, rooms[0].sub])
     project_resources_add(project=project, resource_ids=[rooms[1].sub])
@@ -89,7 +95,9 @@ def test_add_appends_after_the_last_position(app_creds, rooms):
 
 
 def test_set_replaces_and_remove_reports_absence(app_creds, rooms):
-    project = project_create(application=app_creds.application, name="Y", resource_ids=[rooms[0].sub])
+    project = project_create(
+        application=app_creds.application, name="Y", resource_ids=[rooms[0].sub]
+    )
     project_resources_set(project=project, resource_ids=[rooms[1].sub])
     assert subs(project) == [rooms[1].sub]
     assert project_resource_remove(project=project, resource=rooms[0]) is False
@@ -116,7 +124,9 @@ def test_resource_list_queries_do_not_grow_with_the_list(app_creds, django_asser
 
 
 def test_delete_removes_the_resource_list(app_creds, rooms):
-    project = project_create(application=app_creds.application, name="Y", resource_ids=[rooms[0].sub])
+    project = project_create(
+        application=app_creds.application, name="Y", resource_ids=[rooms[0].sub]
+    )
     project_delete(project=project)
     assert not Project.objects.exists()
     assert not ProjectResource.objects.exists()

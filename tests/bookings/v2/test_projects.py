@@ -3,11 +3,11 @@
 import pytest
 
 from bookings.models import Booking, Project, ProjectResource
+from scheduling.models import Account
 from tests.bookings.classes import make_class
 from tests.bookings.v2.conftest import V2Client
 from tests.clock import FROZEN_NOW
 from tests.factories import make_account, make_application
-from scheduling.models import Account
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +116,10 @@ def test_unknown_settings_keys_are_left_out(v2):
         ({"booking": {"action": "create"}}, "booking.graph"),
         ({"booking": {"graph": "instant_payment"}}, "booking.graph"),
         ({"booking": {"graph": "instant", "action": "create"}}, "booking.action"),
-        ({"booking": {"graph": "group_owner", "settings": {"max_seats": 0}}}, "booking.settings.max_seats"),
+        (
+            {"booking": {"graph": "group_owner", "settings": {"max_seats": 0}}},
+            "booking.settings.max_seats",
+        ),
         (
             {"booking": {"graph": "instant", "settings": {"allow_double_bookings": "yes"}}},
             "booking.settings.allow_double_bookings",
@@ -125,7 +128,10 @@ def test_unknown_settings_keys_are_left_out(v2):
         ({"customer_fields": {"Shoe Size": {}}}, "customer_fields.Shoe Size"),
         ({"customer_fields": {"name": "Name"}}, "customer_fields.name"),
         ({"customer_fields": {"size": {"format": "select"}}}, "customer_fields.size.enum"),
-        ({"customer_fields": {"size": {"format": "text", "enum": ["a"]}}}, "customer_fields.size.enum"),
+        (
+            {"customer_fields": {"size": {"format": "text", "enum": ["a"]}}},
+            "customer_fields.size.enum",
+        ),
         ({"customer_fields": {"size": {"format": "radio"}}}, "customer_fields.size.format"),
         ({"customer_fields": {"size": {"required": 1}}}, "customer_fields.size.required"),
         ({"customer_fields": {"size": {"prefilled": ["a"]}}}, "customer_fields.size.prefilled"),

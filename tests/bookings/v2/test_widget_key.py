@@ -100,9 +100,7 @@ def test_another_applications_project_is_a_404_for_the_widget(widget):
 def test_everything_else_is_a_403_for_the_widget(widget, project, method, path, body):
     response = widget.v2(method, path.format(id=project["id"]), body, **WIDGET_HEADERS)
     assert response.status_code == 403
-    assert response.json() == {
-        "error": "The widget key may not make this call; use the API key."
-    }
+    assert response.json() == {"error": "The widget key may not make this call; use the API key."}
     assert Project.objects.get().name == "Flux"
     assert Account.objects.filter(kind=Account.Kind.RESOURCE).count() == 1
 
