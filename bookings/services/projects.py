@@ -8,13 +8,15 @@ Rules here, where the data is:
 - Slugs are unique across the whole platform, as hosted pages are (`/v2/projects/hosted/{slug}`,
   book.timekit.io/{slug}). A slug given and taken is a 422; without one, the name is slugified
   and made unique with a counter (`yoga`, `yoga-2`, ...). The unique index is the last guard:
-  two creations racing for one slug end in a 422 (given) or the next free slug (derived).
+  two creations racing for one slug end in a 422 (given) or the next free slug (derived; after
+  a few lost races, a random suffix).
 - Resource-list changes lock the project row first, so concurrent adds never interleave their
   positions.
 - Deleting a project keeps its bookings (Booking.project is SET_NULL).
 """
 
 import datetime as dt
+import secrets
 from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
@@ -57,9 +59,12 @@ def _slug_taken() -> ValidationFailed:
     return ValidationFailed.one("slug", "taken", "This slug is already taken.")
 
 
-def _derived_slug(name: str) -> str:
-    """The first free slug for `name` (another writer may still take it before the insert)."""
+def _derived_slug(name: str, attempt: int = 0) -> str:
+    """The first free slug for `name` (another writer may still take it before the insert).
+    After SLUG_ATTEMPTS - 1 lost races for it, a random suffix ends the contest."""
     base = slugify(name)[: SLUG_MAX - 8].strip("-") or "project"
+    if attempt >= SLUG_ATTEMPTS - 1:
+        return f"{base}-{secrets.token_hex(3)}"
     taken = set(Project.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     if base not in taken:
         return base
@@ -95,11 +100,11 @@ def project_create(
     resources = project_resources_resolve(application=application, resource_ids=resource_ids)
     if slug and Project.objects.filter(slug=slug).exists():
         raise _slug_taken()
-    for _attempt in range(SLUG_ATTEMPTS):
+    for attempt in range(SLUG_ATTEMPTS):
         project = Project(
             application=application,
             name=name,
-            slug=slug or _derived_slug(name),
+            slug=slug or _derived_slug(name, attempt),
             availability=availability or {},
             availability_constraints=availability_constraints or [],
             booking=booking or {},
