@@ -1,7 +1,6 @@
 """Projects written at once (PostgreSQL, real concurrent writers): slugs stay unique, and
 resource lists keep distinct positions and each resource once."""
 
-
 from bookings.models import Project, ProjectResource
 from bookings.services.projects import project_create, project_resources_add
 from scheduling.errors import ValidationFailed
