@@ -3,17 +3,21 @@ the bookings services only): their status, what was booked, the slots claimed, a
 of the completed callback, linked to the core's outbox admin (resend and cancel live there).
 
 The link's token is never shown: it is the credential that lets anyone book.
+
+Projects (read-only, with their resources in order) and widget keys (created and rotated through
+bookings/services/widget_keys.py) are at the end.
 """
 
 import json
 
-from django.contrib import admin
-from django.db.models import Q, QuerySet
+from django.contrib import admin, messages
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from bookings.models import SchedulingRequest, SlotClaim
+from bookings.models import Project, ProjectResource, SchedulingRequest, SlotClaim, WidgetKey
+from bookings.services.widget_keys import widget_key_create, widget_key_rotate
 from scheduling.admin.base import ReadOnlyInline, ReadOnlyModelAdmin
 
 Status = SchedulingRequest.Status
@@ -164,3 +168,114 @@ class SchedulingRequestAdmin(ReadOnlyModelAdmin):
             callback.attempts,
             attempts,
         )
+
+
+class ProjectResourceInline(ReadOnlyInline):
+    model = ProjectResource
+    fields = ("position", "account", "resource_id")
+    ordering = ("position", "id")
+    show_change_link = False
+    verbose_name = "resource"
+
+    @admin.display(description="resource id")
+    def resource_id(self, link: ProjectResource) -> str:
+        return link.account.sub
+
+
+@admin.register(Project)
+class ProjectAdmin(ReadOnlyModelAdmin):
+    """Projects as /v2 stores them; they change through /v2/projects (bookings/services)."""
+
+    list_display = ("name", "slug", "application", "resource_count", "graph", "created_at")
+    list_filter = ("application",)
+    search_fields = ("name", "slug", "=project_id", "application__name")
+    list_select_related = ("application",)
+    ordering = ("-created_at", "-id")
+    fields = (
+        "project_id",
+        "application",
+        "name",
+        "slug",
+        "availability_text",
+        "availability_constraints_text",
+        "booking_text",
+        "customer_fields_text",
+        "ui_text",
+        "created_at",
+        "updated_at",
+    )
+    inlines = [ProjectResourceInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(resources_total=Count("project_resources"))
+
+    @admin.display(description="resources", ordering="resources_total")
+    def resource_count(self, project: Project) -> int:
+        return project.resources_total
+
+    @admin.display(description="graph")
+    def graph(self, project: Project) -> str:
+        return project.booking.get("graph", "-")
+
+    @admin.display(description="availability")
+    def availability_text(self, project: Project) -> str:
+        return pretty_json(project.availability)
+
+    @admin.display(description="availability constraints")
+    def availability_constraints_text(self, project: Project) -> str:
+        return pretty_json(project.availability_constraints)
+
+    @admin.display(description="booking")
+    def booking_text(self, project: Project) -> str:
+        return pretty_json(project.booking)
+
+    @admin.display(description="customer fields")
+    def customer_fields_text(self, project: Project) -> str:
+        return pretty_json(project.customer_fields)
+
+    @admin.display(description="ui")
+    def ui_text(self, project: Project) -> str:
+        return pretty_json(project.ui)
+
+
+@admin.register(WidgetKey)
+class WidgetKeyAdmin(admin.ModelAdmin):
+    """An application's public widget key for booking.js (no secret: it sits in web pages, so it
+    is shown in full). "Add widget key" creates one for an application that has none
+    (bookings/services/widget_keys.py); "Rotate" replaces a key, which stops pages embedding the
+    old one. Nothing else is editable."""
+
+    list_display = ("key", "application", "created_at", "updated_at")
+    search_fields = ("=key", "application__name", "=application__client_id")
+    list_select_related = ("application",)
+    ordering = ("-created_at", "-id")
+    actions = ["rotate"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("application",)
+        return ("application", "key", "created_at", "updated_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.get_fields(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_rotate_permission(self, request) -> bool:
+        return request.user.has_perm("bookings.add_widgetkey")
+
+    def save_model(self, request, obj: WidgetKey, form, change: bool) -> None:
+        created = widget_key_create(application=obj.application)
+        obj.pk, obj.key = created.pk, created.key
+        obj.created_at, obj.updated_at = created.created_at, created.updated_at
+
+    @admin.action(description="Rotate (replace the key)", permissions=["rotate"])
+    def rotate(self, request, queryset) -> None:
+        keys = list(queryset.select_related("application"))
+        for key in keys:
+            widget_key_rotate(application=key.application)
+        self.message_user(request, f"Rotated {len(keys)} widget key(s).", messages.SUCCESS)

@@ -3,9 +3,9 @@ page and service fetches them through these, so one application never sees anoth
 
 import uuid
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
-from bookings.models import Booking, Project
+from bookings.models import Booking, Project, ProjectResource, WidgetKey
 from scheduling.errors import NotFound
 from scheduling.models import Account, Application
 
@@ -52,3 +52,39 @@ def access_booking(*, application: Application, booking_id: object) -> Booking:
     if not booking:
         raise NotFound("Booking not found.")
     return booking
+
+
+def widget_key_lookup(*, raw: str) -> WidgetKey | None:
+    """The widget key `raw` of an active application (its application loaded), else None."""
+    if not raw:
+        return None
+    key = WidgetKey.objects.select_related("application").filter(key=raw).first()
+    if key is None or not key.application.is_active:
+        return None
+    return key
+
+
+def projects_with_resources(*, application: Application) -> QuerySet[Project]:
+    """The application's projects, each with its resource list loaded in order
+    (`project.project_resources.all()`, accounts joined): two queries for any number."""
+    ordered = ProjectResource.objects.select_related("account").order_by("position", "id")
+    return projects_of(application=application).prefetch_related(
+        Prefetch("project_resources", queryset=ordered)
+    )
+
+
+def access_project_by_slug(*, application: Application, slug: str) -> Project:
+    project = projects_with_resources(application=application).filter(slug=slug).first()
+    if project is None:
+        raise NotFound("Project not found.")
+    return project
+
+
+def project_resources(*, project: Project) -> list[Account]:
+    """A project's resources, in their order."""
+    return [
+        link.account
+        for link in ProjectResource.objects.filter(project=project)
+        .select_related("account")
+        .order_by("position", "id")
+    ]

@@ -6,6 +6,14 @@ from django.urls import URLPattern, path
 
 import scheduling.api.urls  # noqa: F401  (registers the "id" path converter)
 from bookings.v2.availability import AvailabilityView
+from bookings.v2.projects import (
+    ProjectEmbedView,
+    ProjectHostedView,
+    ProjectResourcesView,
+    ProjectResourceView,
+    ProjectsView,
+    ProjectView,
+)
 from bookings.v2.resources import ResourcesView, ResourceView
 from bookings.v2.views import V2View
 
@@ -22,4 +30,15 @@ v2_urlpatterns = [
     *both("resources", ResourcesView, "v2-resources"),
     *both("resources/<id:resource_id>", ResourceView, "v2-resource"),
     *both("availability", AvailabilityView, "v2-availability"),
+    # Projects: embed/ and hosted/ first, so that no project id is read as "embed".
+    *both("projects/embed/<id:project_id>", ProjectEmbedView, "v2-project-embed"),
+    *both("projects/hosted/<slug:slug>", ProjectHostedView, "v2-project-hosted"),
+    *both("projects", ProjectsView, "v2-projects"),
+    *both("projects/<id:project_id>", ProjectView, "v2-project"),
+    *both("projects/<id:project_id>/resources", ProjectResourcesView, "v2-project-resources"),
+    *both(
+        "projects/<id:project_id>/resources/<id:resource_id>",
+        ProjectResourceView,
+        "v2-project-resource",
+    ),
 ]

@@ -1,6 +1,7 @@
 """The base of every /v2 view: Timekit's wire format.
 
-- Authentication: Basic with the API key (bookings/v2/authentication.py).
+- Authentication: Basic with the API key, or booking.js's widget key where a view allows it
+  (`widget_access`; bookings/v2/authentication.py and permissions.py).
 - Every success body is `{"data": ...}` (`data()`); errors are Timekit's (bookings/v2/errors.py).
 - Request keys are snake_case, as Timekit's SDK sends them; bodies are JSON (400 when malformed).
 - Paths answer with and without a trailing slash (bookings/v2/urls.py), so APPEND_SLASH never
@@ -14,8 +15,9 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bookings.v2.authentication import BasicApiKeyAuthentication
+from bookings.v2.authentication import BasicApiKeyAuthentication, WidgetKeyAuthentication
 from bookings.v2.errors import TIMEKIT_ERRORS
+from bookings.v2.permissions import WidgetAllowed
 from scheduling.api.authentication import IsAuthenticatedApplication
 
 
@@ -31,8 +33,10 @@ def data_serializer(name: str, serializer: type[serializers.Serializer], *, many
 
 
 class V2View(APIView):
-    authentication_classes = [BasicApiKeyAuthentication]
-    permission_classes = [IsAuthenticatedApplication]
+    authentication_classes = [BasicApiKeyAuthentication, WidgetKeyAuthentication]
+    permission_classes = [IsAuthenticatedApplication, WidgetAllowed]
+    # Methods a widget key may call here: False (none), True (all) or a set such as {"POST"}.
+    widget_access: bool | frozenset[str] = False
     error_dialect = TIMEKIT_ERRORS
 
     @staticmethod

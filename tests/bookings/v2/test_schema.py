@@ -9,7 +9,15 @@ OPERATIONS = {
     "/v2/resources": {"get", "post"},
     "/v2/resources/{resource_id}": {"get", "put", "delete"},
     "/v2/availability": {"post"},
+    "/v2/projects": {"get", "post"},
+    "/v2/projects/{project_id}": {"get", "put", "delete"},
+    "/v2/projects/{project_id}/resources": {"get", "post", "put"},
+    "/v2/projects/{project_id}/resources/{resource_id}": {"delete"},
+    "/v2/projects/embed/{project_id}": {"get"},
+    "/v2/projects/hosted/{slug}": {"get"},
 }
+# Operations a widget key may call list its scheme besides the API key's.
+WIDGET = {("/v2/projects/embed/{project_id}", "get"), ("/v2/projects/hosted/{slug}", "get")}
 
 
 def test_v2_paths_are_described_once_each(schema):
@@ -21,7 +29,8 @@ def test_v2_paths_are_described_once_each(schema):
 def test_v2_operations_use_timekits_basic_scheme_and_errors(schema, path):
     for method in OPERATIONS[path]:
         operation = schema["paths"][path][method]
-        assert operation["security"] == [{"timekitApiKey": []}]
+        widget = [{"timekitWidgetKey": []}] if (path, method) in WIDGET else []
+        assert operation["security"] == [{"timekitApiKey": []}, *widget]
         assert {"400", "401", "422", "429"} <= set(operation["responses"])
     scheme = schema["components"]["securitySchemes"]["timekitApiKey"]
     assert (scheme["type"], scheme["scheme"]) == ("http", "basic")
