@@ -85,6 +85,6 @@ def project_resources(*, project: Project) -> list[Account]:
     return [
         link.account
         for link in ProjectResource.objects.filter(project=project)
-        .select_related("account")
+        .select_related("account", "account__timekit_settings")
         .order_by("position", "id")
     ]

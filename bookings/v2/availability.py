@@ -22,6 +22,7 @@ from rest_framework import serializers
 from bookings import availability
 from bookings.engine.constraints import constraints_parse
 from bookings.selectors.timekit import access_project
+from bookings.v2.permissions import is_widget_caller, widget_project_required
 from bookings.v2.present import iso
 from bookings.v2.resources import constraints_field
 from bookings.v2.views import V2View, data, data_serializer
@@ -159,7 +160,10 @@ SLOTS_DATA = data_serializer("AvailabilitySlots", SlotSerializer, many=True)
 
 
 class AvailabilityView(V2View):
-    """Thin: validate, merge the project's settings, call the service, present."""
+    """Thin: validate, merge the project's settings, call the service, present. booking.js calls
+    it with the widget key, for a project of its application and that project's resources only."""
+
+    widget_access = True
 
     @extend_schema(
         operation_id="v2_availability",
@@ -170,14 +174,32 @@ class AvailabilityView(V2View):
         fields = self.valid(AvailabilityInSerializer, request.data)
         application = request.user.application
         project = None
-        if "project_id" in fields:
+        if is_widget_caller(request):
+            project = widget_project_required(request, fields.get("project_id"))
+        elif "project_id" in fields:
             project = access_project(application=application, project_id=fields["project_id"])
-            fields = {**_project_settings(project), **fields}
+        if project is not None:
+            settings = _project_settings(project)
+            if is_widget_caller(request):
+                _widget_resources_check(fields.get("resources", ()), settings["resources"])
+            fields = {**settings, **fields}
         now = timezone.now()
         tz = _output_zone(fields, request.headers.get("Timekit-Timezone"))
         query = _request(fields, project=project, now=now, tz=tz)
         slots = availability.availability_slots(application=application, request=query, now=now)
         return data([_present(slot, tz) for slot in slots])
+
+
+def _widget_resources_check(asked, allowed) -> None:
+    """booking.js sends back the project's resources it read from the embed; a widget key may
+    not ask about any other resource of the application."""
+    for index, sub in enumerate(asked):
+        if sub not in allowed:
+            raise ValidationFailed.one(
+                f"resources.{index}",
+                "not_in_project",
+                "The widget may ask for the project's resources only.",
+            )
 
 
 def _project_settings(project) -> dict:

@@ -36,6 +36,7 @@ def test_list_answers_resource_objects_in_order(v2, project, rooms):
         "name": "Room 1",
         "email": rooms[1].email,
         "timezone": "Etc/UTC",
+        "availability_constraints": [],
         "created_at": rooms[1].created_at.isoformat(),
         "updated_at": rooms[1].updated_at.isoformat(),
     }
@@ -107,3 +108,23 @@ def test_deleting_another_applications_resource_is_a_404(v2, project):
     foreign = make_account(make_application().application, kind=Account.Kind.RESOURCE)
     path = f"/v2/projects/{project['id']}/resources/{foreign.sub}"
     assert v2.v2("DELETE", path).status_code == 404
+
+
+def test_list_costs_the_same_queries_for_one_resource_or_three(v2, project, rooms):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bookings.availability import resource_constraints_set
+
+    path = f"/v2/projects/{project['id']}/resources"
+    for room in rooms:
+        resource_constraints_set(resource=room, constraints=[{"block_weekends": {}}])
+    with CaptureQueriesContext(connection) as one:
+        v2.v2("GET", path)
+    v2.v2("PUT", path, {"resources": [room.sub for room in rooms]})
+    with CaptureQueriesContext(connection) as three:
+        response = v2.v2("GET", path)
+    assert [r["availability_constraints"] for r in response.json()["data"]] == [
+        [{"block_weekends": {}}]
+    ] * 3
+    assert len(three) == len(one)

@@ -17,7 +17,11 @@ OPERATIONS = {
     "/v2/projects/hosted/{slug}": {"get"},
 }
 # Operations a widget key may call list its scheme besides the API key's.
-WIDGET = {("/v2/projects/embed/{project_id}", "get"), ("/v2/projects/hosted/{slug}", "get")}
+WIDGET = {
+    ("/v2/projects/embed/{project_id}", "get"),
+    ("/v2/projects/hosted/{slug}", "get"),
+    ("/v2/availability", "post"),
+}
 
 
 def test_v2_paths_are_described_once_each(schema):

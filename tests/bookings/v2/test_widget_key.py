@@ -8,34 +8,10 @@ from bookings.services.widget_keys import widget_key_create, widget_key_rotate
 from bookings.v2.permissions import is_widget_caller
 from bookings.v2.views import V2View, data
 from scheduling.models import Account
-from tests.bookings.v2.conftest import V2Client, basic
-from tests.factories import make_account, make_application
+from tests.bookings.v2.conftest import WIDGET_HEADERS, V2Client, basic
+from tests.factories import make_application
 
 pytestmark = pytest.mark.django_db
-
-WIDGET_HEADERS = {
-    "HTTP_ORIGIN": "https://shop.example",
-    "HTTP_TIMEKIT_CONTEXT": "widget",
-    "HTTP_TIMEKIT_TIMEZONE": "Europe/Paris",
-}
-SETTINGS = {
-    "availability": {"mode": "roundrobin_random", "length": "30 minutes", "to": "4 weeks"},
-    "booking": {"graph": "instant"},
-    "customer_fields": {"phone": {"title": "Phone", "required": True}},
-    "ui": {"display_name": "Doc Brown"},
-}
-
-
-@pytest.fixture
-def widget(app_creds) -> V2Client:
-    return V2Client(widget_key_create(application=app_creds.application).key)
-
-
-@pytest.fixture
-def project(v2, app_creds) -> dict:
-    room = make_account(app_creds.application, kind=Account.Kind.RESOURCE)
-    body = {"name": "Flux", "slug": "flux", "resources": [room.sub], **SETTINGS}
-    return v2.v2("POST", "/v2/projects", body).json()["data"]
 
 
 def embedded(project: dict) -> dict:
