@@ -112,7 +112,10 @@ def test_unknown_settings_keys_are_left_out(v2):
         ({"availability": {"to": "2025-02-31T10:00:00Z"}}, "availability.to"),
         ({"availability": {"constraints": [{"allow_all": {}}]}}, "availability.constraints.0"),
         ({"availability": {"output_timezone": "Mars/Base"}}, "availability.output_timezone"),
-        ({"availability_constraints": [{"allow_hours": 9}]}, "availability_constraints.0.allow_hours"),
+        (
+            {"availability_constraints": [{"allow_hours": 9}]},
+            "availability_constraints.0.allow_hours",
+        ),
         ({"booking": {"action": "create"}}, "booking.graph"),
         ({"booking": {"graph": "instant_payment"}}, "booking.graph"),
         ({"booking": {"graph": "instant", "action": "create"}}, "booking.action"),
