@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives, mailers
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -115,7 +115,7 @@ def transitions_mail_send(*, transition_ids: Sequence[int]) -> int:
             batches.setdefault(key, []).append(transition)
     messages = [_message(mail, batch) for (mail, _, _), batch in batches.items()]
     if messages:
-        get_connection().send_messages(messages)
+        mailers.default.send_messages(messages)
     return len(messages)
 
 
