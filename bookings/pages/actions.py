@@ -51,7 +51,7 @@ def action_page(request: HttpRequest, token: str) -> HttpResponse:
     except NotFound:
         return not_found(request, "booking")
     problem, status = "", 200
-    form = ActionForm(request.POST or None)
+    form = ActionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             booking_action(
@@ -65,6 +65,8 @@ def action_page(request: HttpRequest, token: str) -> HttpResponse:
         else:
             messages.success(request, ACTIONS[link.action][2])
             return redirect("booking-action", token=token)
+    elif request.method == "POST":
+        problem, status = "Please shorten your message (at most 1000 characters).", 400
     return _page(request, booking, link.action, form, problem, status)
 
 
