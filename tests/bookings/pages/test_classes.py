@@ -177,7 +177,7 @@ def test_taking_a_seat_books_it_and_shows_it(
 
 
 @pytest.mark.parametrize(
-    "data, field",
+    ("data", "field"),
     [
         ({"name": "", "email": "ada@example.test", "seats": "1"}, "name"),
         ({"name": "Ada", "email": "not-an-email", "seats": "1"}, "email"),
