@@ -264,3 +264,25 @@ def test_the_task_reloads_the_transitions_it_is_given(app_creds, studio):
 
     assert transitions_mail_send(transition_ids=ids) == 1
     assert mail.outbox[0].to == ["ada@example.test"]
+
+
+def test_a_cascade_is_mailed_with_a_constant_number_of_queries(
+    app_creds, studio, django_assert_num_queries
+):
+    def cancelled_class_transitions(customers: int) -> list[int]:
+        klass = studio_class(app_creds, studio, max_seats=10)
+        for n in range(customers):
+            seat_for(app_creds, klass, email=f"c{n}@example.test")
+        booking_action(
+            application=app_creds.application, booking_id=klass.booking_id, action="cancel"
+        )
+        seats = BookingTransition.objects.filter(
+            booking__owner_booking=klass, action="cancel_by_owner"
+        )
+        return list(seats.values_list("pk", flat=True))
+
+    small, large = cancelled_class_transitions(2), cancelled_class_transitions(6)
+    with django_assert_num_queries(1) as counted:
+        assert transitions_mail_send(transition_ids=small) == 2
+    with django_assert_num_queries(len(counted.captured_queries)):
+        assert transitions_mail_send(transition_ids=large) == 6
