@@ -1,6 +1,5 @@
 """A claim racing other visitors for the last seat never oversells (PostgreSQL)."""
 
-
 from bookings.models import Booking, WaitlistEntry
 from bookings.services.group_bookings import booking_action, seat_create
 from bookings.services.waitlist import waitlist_claim, waitlist_join, waitlist_offer
