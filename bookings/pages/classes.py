@@ -39,7 +39,7 @@ from bookings.services.waitlist import waitlist_claim, waitlist_claim_token_read
 from scheduling.errors import NotFound, ValidationFailed
 from scheduling.models import Account
 from scheduling.pages.forms import form_errors
-from scheduling.timezones import zone
+from scheduling.timezones import is_valid_tzid, zone
 
 REFUSED = 409
 CANCEL = "cancel_by_customer"
@@ -244,7 +244,7 @@ def seat_done(request: HttpRequest, token: str) -> HttpResponse:
         )
     if seat is None:
         return not_found(request, "seat")
-    visitor = _visitor(request, seat.customer_timezone or seat.account.default_tzid)
+    visitor = _visitor(request, _zone_or(seat.customer_timezone, seat.account.default_tzid))
     context = {
         "seat": seat,
         "state": seat.state.replace("_", " "),
@@ -280,7 +280,7 @@ def waitlist_claim_page(request: HttpRequest, token: str) -> HttpResponse:
                 "class-seat", token=action_token(booking_id=seat.booking_id, action=CANCEL)
             )
     klass = entry.owner_booking
-    visitor = _visitor(request, entry.timezone or klass.account.default_tzid)
+    visitor = _visitor(request, _zone_or(entry.timezone, klass.account.default_tzid))
     expires = entry.offer_expires_at and entry.offer_expires_at.astimezone(zone(visitor.tzid))
     context = {
         "entry": entry,
@@ -296,6 +296,10 @@ def waitlist_claim_page(request: HttpRequest, token: str) -> HttpResponse:
         ),
     }
     return render(request, "bookings/classes/claim.html", context, status=status)
+
+
+def _zone_or(tzid: str, default: str) -> str:
+    return tzid if is_valid_tzid(tzid) else default
 
 
 def _uuid(value: str) -> uuid.UUID | None:
