@@ -153,7 +153,7 @@ def _message(mail: Mail, batch: list[BookingTransition]) -> EmailMultiAlternativ
 
 def _render(template: str, subject: str, recipient: str, context: dict) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
-        subject=subject,
+        subject=" ".join(subject.split()),  # a line break in a title must not end the header
         body=render_to_string(f"bookings/mail/{template}.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[recipient],

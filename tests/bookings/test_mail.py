@@ -249,6 +249,13 @@ def test_transitions_without_a_mail_send_nothing(app_creds, studio, sent):
     assert outbox == []
 
 
+def test_a_title_with_line_breaks_makes_a_one_line_subject(app_creds, studio, sent):
+    klass = studio_class(app_creds, studio, what="Yoga\r\nBcc: x@example.test")
+    _, [message] = sent(lambda: seat_for(app_creds, klass))
+    assert message.subject == "Your seat: Yoga Bcc: x@example.test"
+    assert message.message()["Bcc"] is None
+
+
 def test_links_start_with_the_public_base_url(app_creds, studio, settings, sent):
     settings.PUBLIC_BASE_URL = "https://other.example.test"
     klass = studio_class(app_creds, studio)
