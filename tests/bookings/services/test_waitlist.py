@@ -8,7 +8,9 @@ import pytest
 from django.core import mail
 from django.urls import resolve
 
+from bookings import tasks
 from bookings.action_links import action_token
+from bookings.mail import waitlist_offer_mail_send
 from bookings.models import Booking, WaitlistEntry
 from bookings.services.group_bookings import booking_action
 from bookings.services.waitlist import (
@@ -247,3 +249,24 @@ def test_claim_tokens_are_signed_apart_from_action_tokens():
     assert waitlist_claim_token_read(token) == "e1"
     assert waitlist_claim_token_read(token[:-1] + ("A" if token[-1] != "A" else "B")) is None
     assert waitlist_claim_token_read(action_token(booking_id="e1", action="x")) is None
+
+
+def test_the_offer_mail_is_not_sent_once_the_offer_is_gone(app_creds, full):
+    entry = join(full, "w@example.test")
+    free_a_seat(app_creds, full)
+    waitlist_offer(owner_booking_pk=full.pk, now=FROZEN_NOW)
+    waitlist_expire_offers(now=FROZEN_NOW + TTL)
+    mail.outbox.clear()
+
+    assert waitlist_offer_mail_send(entry_id=entry.pk) is False
+    assert mail.outbox == []
+
+
+def test_the_sweep_task_expires_due_offers(app_creds, full, clock):
+    join(full, "w@example.test")
+    free_a_seat(app_creds, full)
+    waitlist_offer(owner_booking_pk=full.pk, now=FROZEN_NOW)
+    clock.move_to(FROZEN_NOW + TTL + dt.timedelta(seconds=1))
+
+    assert tasks.waitlist_expire_offers() == 1
+    assert WaitlistEntry.objects.get().state == State.EXPIRED
