@@ -1,6 +1,9 @@
-"""Real-time scheduling requests in the admin (read-only, as all tenant data: they change through
-the bookings services only): their status, what was booked, the slots claimed, and the delivery
-of the completed callback, linked to the core's outbox admin (resend and cancel live there).
+"""Real-time scheduling requests and classes in the admin.
+
+Scheduling requests are read-only, as all tenant data (they change through the bookings services
+only): their status, what was booked, the slots claimed, and the delivery of the completed
+callback, linked to the core's outbox admin (resend and cancel live there). Classes likewise,
+with two actions that call the services: a CSV of attendees, and a cancel with its cascade.
 
 The link's token is never shown: it is the credential that lets anyone book.
 
@@ -8,17 +11,32 @@ Projects (read-only, with their resources in order) and widget keys (created and
 bookings/services/widget_keys.py) are at the end.
 """
 
+import csv
 import json
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db.models import Count, Q, QuerySet
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from bookings.models import Project, ProjectResource, SchedulingRequest, SlotClaim, WidgetKey
+from bookings.engine import graphs
+from bookings.models import (
+    Booking,
+    Project,
+    ProjectResource,
+    SchedulingRequest,
+    SlotClaim,
+    WidgetKey,
+)
+from bookings.services.group_bookings import booking_action
 from bookings.services.widget_keys import widget_key_create, widget_key_rotate
 from scheduling.admin.base import ReadOnlyInline, ReadOnlyModelAdmin
+from scheduling.errors import DomainError
 
 Status = SchedulingRequest.Status
 
@@ -279,3 +297,136 @@ class WidgetKeyAdmin(admin.ModelAdmin):
         for key in keys:
             widget_key_rotate(application=key.application)
         self.message_user(request, f"Rotated {len(keys)} widget key(s).", messages.SUCCESS)
+
+
+class SeatInline(ReadOnlyInline):
+    model = Booking
+    fk_name = "owner_booking"
+    fields = ("customer_name", "customer_email", "seats", "state", "created_at")
+    ordering = ("created_at", "id")
+    show_change_link = False
+    verbose_name = "seat"
+    verbose_name_plural = "seats"
+
+
+class CancelForm(forms.Form):
+    message = forms.CharField(
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="Sent to every customer with the cancellation.",
+    )
+
+
+# Seats that count as attendees in the export: confirmed ones, and those of a class held.
+ATTENDING = (graphs.CONFIRMED, graphs.COMPLETED)
+CSV_HEADER = ("class_id", "class", "start", "end", "resource", "name", "email", "seats", "state")
+
+
+def csv_cell(value: object) -> str:
+    """A cell a spreadsheet will not run as a formula (CSV injection)."""
+    text = str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@admin.register(Booking)
+class ClassAdmin(ReadOnlyModelAdmin):
+    """The owner's side of classes (group_owner bookings): when, where, state and seats, the
+    seats inline; a CSV of the attendees, and a cancel that goes through booking_action, so the
+    cascade (every seat cancelled, each customer mailed) is the API's."""
+
+    list_display = ("what", "resource", "start", "state", "seats_taken", "application")
+    list_filter = ("state", "application")
+    search_fields = ("=booking_id", "what", "account__name", "=account__sub")
+    list_select_related = ("account", "application")
+    ordering = ("-start", "-id")
+    date_hierarchy = "start"
+    fields = (
+        "booking_id",
+        "application",
+        "account",
+        "what",
+        "where",
+        "description",
+        "start",
+        "end",
+        "state",
+        "seats_taken",
+        "min_booking_time",
+        "max_booking_time",
+        "min_cancel_time",
+        "created_at",
+        "updated_at",
+    )
+    inlines = [SeatInline]
+    actions = ["export_attendees", "cancel_classes"]
+
+    def get_queryset(self, request) -> QuerySet:
+        return super().get_queryset(request).filter(graph=graphs.GROUP_OWNER)
+
+    def has_cancel_permission(self, request) -> bool:
+        return request.user.has_perm("bookings.change_booking")
+
+    @admin.display(description="resource", ordering="account__name")
+    def resource(self, klass: Booking) -> str:
+        return str(klass.account)
+
+    @admin.display(description="seats taken")
+    def seats_taken(self, klass: Booking) -> str:
+        return f"{klass.taken_seats}/{klass.max_seats}"
+
+    @admin.action(description="Export the attendees of the selected classes (CSV)")
+    def export_attendees(self, request, queryset: QuerySet) -> HttpResponse:
+        seats = (
+            Booking.objects.filter(owner_booking__in=queryset, state__in=ATTENDING)
+            .select_related("owner_booking", "account")
+            .order_by("owner_booking__start", "owner_booking_id", "created_at", "id")
+        )
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="attendees.csv"'
+        writer = csv.writer(response)
+        writer.writerow(CSV_HEADER)
+        for seat in seats:
+            klass = seat.owner_booking
+            row = (klass.booking_id, klass.what, klass.start.isoformat(), klass.end.isoformat())
+            row += (seat.account.name, seat.customer_name, seat.customer_email, seat.seats)
+            writer.writerow([csv_cell(value) for value in (*row, seat.state)])
+        return response
+
+    @admin.action(description="Cancel the selected classes", permissions=["cancel"])
+    def cancel_classes(self, request, queryset: QuerySet) -> HttpResponse | None:
+        """Asks for a message first (as delete does for a confirmation), then cancels each class
+        through booking_action."""
+        form = CancelForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Cancel classes",
+                "classes": queryset,
+                "form": form,
+                "opts": self.model._meta,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/bookings/cancel_classes.html", context)
+        cancelled, refused = 0, []
+        for klass in queryset.select_related("application"):
+            try:
+                booking_action(
+                    application=klass.application,
+                    booking_id=klass.booking_id,
+                    action="cancel",
+                    message=form.cleaned_data["message"],
+                )
+            except DomainError as exc:
+                refused.append(f"{klass.what or klass.booking_id}: {exc}")
+            else:
+                cancelled += 1
+        if cancelled:
+            self.message_user(
+                request,
+                f"{cancelled} class(es) cancelled; their customers are told.",
+                messages.SUCCESS,
+            )
+        for text in refused:
+            self.message_user(request, text, messages.WARNING)
+        return None

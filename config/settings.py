@@ -1,5 +1,6 @@
 """Settings, driven by environment variables (see README, "Configuration")."""
 
+import datetime as dt
 import ipaddress
 import os
 from pathlib import Path
@@ -307,6 +308,9 @@ ACCESS_TOKEN_LIFETIME_SECONDS = int(os.environ.get("ACCESS_TOKEN_LIFETIME_SECOND
 AUTHORIZATION_CODE_LIFETIME_SECONDS = 600
 
 Q_CLUSTER = q_cluster_settings(os.environ.get("Q2_REDIS_URL", ""))
+
+# A freed seat of a full class is offered to the first on its waitlist for this long (docs/v2.md).
+WAITLIST_OFFER_TTL = dt.timedelta(minutes=int(os.environ.get("WAITLIST_OFFER_TTL_MINUTES", "120")))
 
 # Outgoing signed callbacks (docs/callbacks.md). Callback hosts must resolve to public addresses;
 # these networks (CIDRs) are exempt. An invalid CIDR stops the start-up here.

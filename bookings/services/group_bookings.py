@@ -241,6 +241,10 @@ def _seat_leave(seat: Booking, action: str, new_state: str, now: dt.datetime) ->
         Booking.objects.filter(pk=seat.owner_booking_id).update(
             taken_seats=F("taken_seats") - seat.seats, updated_at=now
         )
+        # The freed places go to the class's waitlist, once this change commits.
+        from bookings.services.waitlist import waitlist_offer_on_commit  # it takes seats here
+
+        waitlist_offer_on_commit(owner_booking_pk=seat.owner_booking_id)
 
 
 def _class_cancel(owner: Booking, message: str, now: dt.datetime) -> None:
