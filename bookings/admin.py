@@ -27,6 +27,7 @@ from django.utils.html import format_html, format_html_join
 from bookings.engine import graphs
 from bookings.models import (
     Booking,
+    BookingWebhook,
     Project,
     ProjectResource,
     SchedulingRequest,
@@ -35,8 +36,9 @@ from bookings.models import (
 )
 from bookings.services.group_bookings import booking_action
 from bookings.services.widget_keys import widget_key_create, widget_key_rotate
+from bookings.webhooks import booking_webhook_check, booking_webhook_create
 from scheduling.admin.base import ReadOnlyInline, ReadOnlyModelAdmin
-from scheduling.errors import DomainError
+from scheduling.errors import DomainError, ValidationFailed
 
 Status = SchedulingRequest.Status
 
@@ -297,6 +299,68 @@ class WidgetKeyAdmin(admin.ModelAdmin):
         for key in keys:
             widget_key_rotate(application=key.application)
         self.message_user(request, f"Rotated {len(keys)} widget key(s).", messages.SUCCESS)
+
+
+class BookingWebhookForm(forms.ModelForm):
+    states_text = forms.CharField(
+        label="States",
+        required=False,
+        help_text="Comma-separated states of the graph (e.g. confirmed, cancelled); empty: all.",
+    )
+
+    class Meta:
+        model = BookingWebhook
+        fields = ("application", "graph", "url", "is_active")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["states_text"] = ", ".join(self.instance.states)
+
+    def clean(self):
+        cleaned = super().clean()
+        states = [s.strip() for s in cleaned.get("states_text", "").split(",") if s.strip()]
+        try:
+            cleaned["states"] = booking_webhook_check(
+                url=cleaned.get("url", ""), graph=cleaned.get("graph", ""), states=states
+            )
+        except ValidationFailed as exc:
+            for field, problems in exc.errors.items():
+                target = "states_text" if field == "states" else field
+                for problem in problems:
+                    self.add_error(target if target in self.fields else None, problem[1])
+        return cleaned
+
+
+@admin.register(BookingWebhook)
+class BookingWebhookAdmin(admin.ModelAdmin):
+    """Webhooks (reference 1.7): a URL per graph and states. Registered through the service, so
+    the URL passes the outbox's network guard; deliveries are in the outbox admin (kind
+    "Booking webhook"), with their attempts, resend and cancel."""
+
+    form = BookingWebhookForm
+    list_display = ("url", "graph", "states_list", "application", "is_active", "created_at")
+    list_filter = ("graph", "is_active", "application")
+    list_select_related = ("application",)
+    ordering = ("-created_at", "-id")
+
+    @admin.display(description="states")
+    def states_list(self, hook: BookingWebhook) -> str:
+        return ", ".join(hook.states) or "(all)"
+
+    def save_model(self, request, obj: BookingWebhook, form, change: bool) -> None:
+        if change:
+            obj.states = form.cleaned_data["states"]
+            obj.updated_at = timezone.now()
+            obj.save()
+            return
+        created = booking_webhook_create(
+            application=obj.application,
+            url=obj.url,
+            graph=obj.graph,
+            states=form.cleaned_data["states"],
+        )
+        obj.pk, obj.webhook_id = created.pk, created.webhook_id
 
 
 class SeatInline(ReadOnlyInline):

@@ -40,6 +40,14 @@ def booking_webhook_create(
     The URL passes the same network guard as every callback (CALLBACK_ALLOWED_NETWORKS), here
     and again at delivery. Raises ValidationFailed."""
     now = now or timezone.now()
+    states = booking_webhook_check(url=url, graph=graph, states=states)
+    return BookingWebhook.objects.create(
+        application=application, url=url, graph=graph, states=states, created_at=now, updated_at=now
+    )
+
+
+def booking_webhook_check(*, url: str, graph: str, states: list[str] | None) -> list[str]:
+    """The states to store (deduplicated), or ValidationFailed naming the field."""
     if graph not in graphs.GRAPHS:
         raise ValidationFailed.one("graph", "unknown", f"Known graphs: {', '.join(graphs.GRAPHS)}.")
     states = list(dict.fromkeys(states or []))
@@ -51,9 +59,7 @@ def booking_webhook_create(
         )
     if problem := outbound.callback_url_problem(url):
         raise ValidationFailed.one("url", "invalid", problem)
-    return BookingWebhook.objects.create(
-        application=application, url=url, graph=graph, states=states, created_at=now, updated_at=now
-    )
+    return states
 
 
 def webhook_payload(booking: Booking, transition: BookingTransition) -> bytes:
