@@ -17,7 +17,6 @@ waitlisted visitor take an offered seat.
 import uuid
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -31,7 +30,7 @@ from bookings.engine.seats import seat_request_problem, seats_left
 from bookings.models import Booking, WaitlistEntry
 from bookings.pages.class_forms import SeatForm, WaitlistForm
 from bookings.pages.display import day_label, span_text
-from bookings.pages.zones import COOKIE, COOKIE_AGE, VisitorZone, asked_zone, visitor_zone
+from bookings.pages.zones import VisitorZone, asked_zone, remember_zone, visitor_zone
 from bookings.pages.zones import zone_options as zone_choices
 from bookings.selectors.classes import public_class, public_resource, upcoming_classes
 from bookings.services.group_bookings import class_seats, seat_create
@@ -42,6 +41,7 @@ from scheduling.pages.forms import form_errors
 from scheduling.timezones import is_valid_tzid, zone
 
 REFUSED = 409
+CLASSES = "/classes/"  # the zone cookie's path
 CANCEL = "cancel_by_customer"
 
 
@@ -70,20 +70,6 @@ def class_view(klass: Booking, tzid: str, url: str) -> ClassView:
         max_seats=klass.max_seats or 0,
         url=url,
     )
-
-
-def remember_class_zone(response: HttpResponse, visitor: VisitorZone, request) -> None:
-    """As zones.remember_zone, for the class pages' path."""
-    if visitor.asked and request.COOKIES.get(COOKIE) != visitor.tzid:
-        response.set_cookie(
-            COOKIE,
-            visitor.tzid,
-            max_age=COOKIE_AGE,
-            path="/classes/",
-            secure=settings.SESSION_COOKIE_SECURE,
-            httponly=True,
-            samesite="Lax",
-        )
 
 
 def not_found(request: HttpRequest, what: str = "class") -> HttpResponse:
@@ -120,7 +106,7 @@ def class_list(request: HttpRequest, sub: str) -> HttpResponse:
         "picker_url": request.path,
     }
     response = render(request, "bookings/classes/list.html", context)
-    remember_class_zone(response, visitor, request)
+    remember_zone(response, visitor, request, path=CLASSES)
     return response
 
 
@@ -154,7 +140,7 @@ def class_page(request: HttpRequest, sub: str, booking_id: uuid.UUID) -> HttpRes
         return _class_page(request, resource, klass, visitor, seat_form=form, status=REFUSED)
     token = action_token(booking_id=seat.booking_id, action=CANCEL)
     response = redirect(f"{reverse('class-seat', args=[token])}?tz={visitor.tzid}")
-    remember_class_zone(response, visitor, request)
+    remember_zone(response, visitor, request, path=CLASSES)
     return response
 
 
@@ -221,7 +207,7 @@ def _class_page(
         "waitlist_url": reverse("class-waitlist", args=[resource.sub, klass.booking_id]),
     }
     response = render(request, "bookings/classes/class.html", context, status=status)
-    remember_class_zone(response, visitor, request)
+    remember_zone(response, visitor, request, path=CLASSES)
     return response
 
 

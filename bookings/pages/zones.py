@@ -49,13 +49,16 @@ def asked_zone(data) -> str | None:
     return (form.cleaned_data["tz"] or None) if form.is_valid() else None
 
 
-def remember_zone(response: HttpResponse, visitor: VisitorZone, request: HttpRequest) -> None:
+def remember_zone(
+    response: HttpResponse, visitor: VisitorZone, request: HttpRequest, *, path: str = "/rts/"
+) -> None:
+    """Remember a zone the visitor chose, for the pages under `path`."""
     if visitor.asked and request.COOKIES.get(COOKIE) != visitor.tzid:
         response.set_cookie(
             COOKIE,
             visitor.tzid,
             max_age=COOKIE_AGE,
-            path="/rts/",
+            path=path,
             secure=settings.SESSION_COOKIE_SECURE,
             httponly=True,
             samesite="Lax",
