@@ -6,6 +6,12 @@ class BookingsConfig(AppConfig):
     verbose_name = "Bookings"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from bookings.tasks import schedules_ensure
+
+        # The auto-complete sweep's q2 schedule (made after migrate, like a data migration would).
+        post_migrate.connect(schedules_ensure, sender=self, dispatch_uid="bookings.schedules")
         # The core words Django-level errors (unknown path, 500) by path prefix; /v2 is ours.
         from bookings.v2 import schema  # noqa: F401  (registers the OpenAPI auth extension)
         from bookings.v2.errors import TIMEKIT_ERRORS
