@@ -19,9 +19,12 @@ def bookings_autocomplete() -> int:
     return sweep()
 
 
-def schedules_ensure(*, apps, using: str = "default", **kwargs) -> None:
+def schedules_ensure(*, apps=None, using: str = "default", **kwargs) -> None:
     """post_migrate: make the app's q2 schedules once, by name (a run on a database where they,
-    or an operator's version of them, exist changes nothing)."""
+    or an operator's version of them, exist changes nothing). `apps` is the migrated state's
+    registry (a flush sends none: then the project's)."""
+    if apps is None:
+        from django.apps import apps
     try:
         Schedule = apps.get_model("django_q", "Schedule")
     except LookupError:  # a migration state without django_q (migration tests)
