@@ -51,7 +51,12 @@ def test_reschedule_moves_the_booking_to_a_new_one_at_the_new_time(app_creds, re
     assert old.state == "rescheduled_by_customer"
     assert trail(old)[-1] == ("reschedule_by_customer", "confirmed", "rescheduled_by_customer")
     assert Event.objects.get(pk=old.event_id).deleted
-    assert (new.state, new.graph, new.start, new.end) == ("confirmed", "instant", LATER, LATER + HOUR)
+    assert (new.state, new.graph, new.start, new.end) == (
+        "confirmed",
+        "instant",
+        LATER,
+        LATER + HOUR,
+    )
     assert new.rescheduled_from == old
     assert (new.customer_id, new.customer_name, new.customer_extra) == (
         old.customer_id,
