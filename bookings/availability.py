@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from bookings.engine.constraints import Constraint, allowed_spans, constraints_parse
+from bookings.engine.durations import duration_parse
 from bookings.models import Project, ResourceSettings
 from bookings.selectors.timekit import resources_of
 from scheduling import engine
@@ -155,6 +156,31 @@ def slot_problem(
     if any(s < e for _, s, e in event_spans(events)):
         return "The resource is busy at this time."
     return None
+
+
+def booking_slot_problem(
+    *,
+    account: Account,
+    start: dt.datetime,
+    end: dt.datetime,
+    project: Project | None,
+    now: dt.datetime,
+    ignore_event: int | None = None,
+) -> str | None:
+    """slot_problem with what a booking made through `project` must respect: the project's
+    `availability.buffer` and `availability.constraints` (stored validated), besides its
+    `availability_constraints` and the resource's own."""
+    settings = (project.availability or {}) if project is not None else {}
+    return slot_problem(
+        account=account,
+        start=start,
+        end=end,
+        buffer=duration_parse(settings.get("buffer", "")) or dt.timedelta(0),
+        constraints=settings.get("constraints", ()),
+        project=project,
+        now=now,
+        ignore_event=ignore_event,
+    )
 
 
 def resource_constraints_set(*, resource: Account, constraints: list[dict]) -> None:

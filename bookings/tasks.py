@@ -25,3 +25,11 @@ def waitlist_expire_offers() -> int:
     from bookings.services.waitlist import waitlist_expire_offers as sweep
 
     return sweep()
+
+
+def bookings_autocomplete() -> int:
+    """Every 5 minutes (the q2 schedule `bookings_autocomplete`): bookings an hour past their end
+    with no further action are completed (bookings/services/autocomplete.py)."""
+    from bookings.services.autocomplete import bookings_autocomplete as sweep
+
+    return sweep()

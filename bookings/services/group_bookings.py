@@ -23,12 +23,19 @@ from django.utils import timezone
 from bookings.engine import graphs
 from bookings.engine.seats import ClassSeats, customer_cancel_problem, seat_request_problem
 from bookings.models import Booking
+from bookings.services.one_to_one import (
+    ONE_TO_ONE,
+    booking_event_id,
+    booking_origin,
+    double_booking_refused,
+    one_to_one_enter,
+    one_to_one_lock,
+)
 from bookings.transitions import state_entered, states_entered
 from scheduling.errors import ValidationFailed
 from scheduling.models import Account, Application, Calendar
 from scheduling.selectors.calendars import calendar_write_problem
 from scheduling.services.events import calendar_event_delete, calendar_event_write
-from scheduling.signals import ChangeOrigin
 from scheduling.timeformat import TimeValue
 
 OVERSOLD_CONSTRAINT = "booking_seats_not_oversold"
@@ -161,23 +168,36 @@ def booking_action(
 ) -> Booking:
     """Apply `action` to the application's booking through its graph; returns it in its new
     state. A class's `cancel` moves every confirmed seat to `cancelled_by_owner` and frees them;
-    a seat leaving `confirmed` frees its seats. Raises ValidationFailed or ActionNotAllowed."""
+    a seat leaving `confirmed` frees its seats. A one-to-one booking's `confirm` re-checks its
+    slot (a tentative booking did not hold it) and makes its event busy; a decline, cancellation
+    or reschedule removes its event; `complete` keeps it (bookings/services/one_to_one.py).
+    Raises ValidationFailed or ActionNotAllowed, having changed nothing."""
     now = now or timezone.now()
-    with transaction.atomic():
+    with double_booking_refused(), transaction.atomic():
         booking = _lock_booking(application, booking_id)
         from_state = booking.state
         new_state = graphs.next_state(booking.graph, from_state, action)
-        if booking.graph == graphs.GROUP_CUSTOMER:
-            _seat_leave(booking, action, new_state, now)
-        elif booking.graph == graphs.GROUP_OWNER and new_state == graphs.CANCELLED:
-            _class_cancel(booking, message, now)
+        action_effects(booking, action, new_state, message, now)
         booking.state = new_state
         booking.updated_at = now
-        booking.save(update_fields=["state", "updated_at", "taken_seats"])
+        booking.save(update_fields=["state", "updated_at", "taken_seats", "event"])
         state_entered(
             booking=booking, action=action, from_state=from_state, message=message, now=now
         )
         return booking
+
+
+def action_effects(
+    booking: Booking, action: str, new_state: str, message: str, now: dt.datetime
+) -> None:
+    """What a locked booking's `action` does besides moving its state to `new_state`."""
+    if booking.graph == graphs.GROUP_CUSTOMER:
+        _seat_leave(booking, action, new_state, now)
+    elif booking.graph == graphs.GROUP_OWNER and new_state == graphs.CANCELLED:
+        _class_cancel(booking, message, now)
+    elif booking.graph in ONE_TO_ONE:
+        booking.state = new_state
+        one_to_one_enter(booking, now=now)
 
 
 def seat_cancel(
@@ -216,15 +236,18 @@ def _lock_class(application: Application, owner_booking_id) -> Booking:
 
 
 def _lock_booking(application: Application, booking_id) -> Booking:
-    """Lock the booking, its class first when it is a seat (the fixed order)."""
+    """Lock the booking, its class first when it is a seat, its resource's account first when
+    it is a one-to-one booking (the fixed orders)."""
     found = (
         Booking.objects.filter(application=application, booking_id=booking_id)
-        .values_list("pk", "owner_booking_id")
+        .values_list("pk", "owner_booking_id", "graph", "account_id")
         .first()
     )
     if found is None:
         raise ValidationFailed.one("booking_id", "not_found", "No such booking.")
-    pk, owner_pk = found
+    pk, owner_pk, graph, account_id = found
+    if graph in ONE_TO_ONE:
+        return one_to_one_lock(pk, account_id)
     if owner_pk is not None:
         Booking.objects.select_for_update().filter(pk=owner_pk).values_list("pk").first()
     return Booking.objects.select_for_update().get(pk=pk)
@@ -280,11 +303,6 @@ def _class_cancel(owner: Booking, message: str, now: dt.datetime) -> None:
         )
 
 
-def _origin(booking: Booking) -> ChangeOrigin:
-    return ChangeOrigin.booking(
-        application_id=booking.application_id, booking_id=str(booking.booking_id)
-    )
-
-
-def _event_id(booking: Booking) -> str:
-    return f"booking_{booking.booking_id}"
+# A booking's event: one origin and one event id for classes and one-to-one bookings.
+_origin = booking_origin
+_event_id = booking_event_id

@@ -12,7 +12,6 @@ Timekit's wire values parsed here, at the edge:
 """
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -21,6 +20,7 @@ from rest_framework import serializers
 
 from bookings import availability
 from bookings.engine.constraints import constraints_parse
+from bookings.engine.durations import duration_parse
 from bookings.selectors.timekit import access_project
 from bookings.v2.permissions import is_widget_caller, widget_project_required
 from bookings.v2.present import iso
@@ -31,32 +31,9 @@ from scheduling.engine import limits
 from scheduling.engine.zones import zone
 from scheduling.errors import ValidationFailed
 
-UNITS = {
-    "second": 1,
-    "minute": 60,
-    "min": 60,
-    "hour": 3600,
-    "day": 86400,
-    "week": 7 * 86400,
-}
-_PART = re.compile(r"\s*(\d{1,6})\s*([a-z]+?)s?\b\s*(?:,|and\b)?", re.IGNORECASE)
 DEFAULT_WINDOW = dt.timedelta(weeks=4)
 DEFAULT_LENGTH = dt.timedelta(hours=1)
 MAX_RESOURCES = limits.MAX_MEMBERS
-
-
-def duration_parse(text: str) -> dt.timedelta | None:
-    """A human duration ("1 hour 30 minutes", "2 days"), or None when it is not one."""
-    if not isinstance(text, str) or not text.strip() or len(text) > 100:
-        return None
-    seconds, position = 0, 0
-    while position < len(text.rstrip()):
-        match = _PART.match(text, position)
-        if not match or match.group(2).lower() not in UNITS:
-            return None
-        seconds += int(match.group(1)) * UNITS[match.group(2).lower()]
-        position = match.end()
-    return dt.timedelta(seconds=seconds)
 
 
 @extend_schema_field({"type": "string", "example": "30 minutes"})

@@ -1,4 +1,4 @@
-"""The bookings app's scheduled q2 tasks exist after migrating, each every minute forever."""
+"""The bookings app's scheduled q2 tasks exist after migrating and repeat forever."""
 
 import pytest
 from django_q.models import Schedule
@@ -8,9 +8,15 @@ from bookings import tasks
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("name", ["waitlist_expire_offers"])
-def test_the_sweep_runs_every_minute_forever(name):
+@pytest.mark.parametrize(
+    ("name", "minutes"), [("waitlist_expire_offers", 1), ("bookings_autocomplete", 5)]
+)
+def test_the_sweeps_run_forever(name, minutes):
     schedule = Schedule.objects.get(name=name)
     assert schedule.func == f"bookings.tasks.{name}"
     assert callable(getattr(tasks, name))
-    assert (schedule.schedule_type, schedule.minutes, schedule.repeats) == (Schedule.MINUTES, 1, -1)
+    assert (schedule.schedule_type, schedule.minutes, schedule.repeats) == (
+        Schedule.MINUTES,
+        minutes,
+        -1,
+    )
