@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from bookings.api.urls import v1_urlpatterns as bookings_v1_urlpatterns
-from bookings.pages.urls import action_urlpatterns, class_urlpatterns
+from bookings.pages.urls import action_urlpatterns, class_urlpatterns, project_urlpatterns
 from bookings.v2.urls import v2_urlpatterns
 from config.health import health
 from scheduling.api.urls import docs_urlpatterns, oauth_urlpatterns, v1_urlpatterns
@@ -20,6 +20,7 @@ urlpatterns = [
     path("rts/", include("bookings.pages.urls")),
     path("classes/", include(class_urlpatterns)),
     path("bookings/", include(action_urlpatterns)),
+    path("book/", include(project_urlpatterns)),
     path("api/", include(docs_urlpatterns)),
 ]
 

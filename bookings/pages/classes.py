@@ -225,7 +225,7 @@ def seat_done(request: HttpRequest, token: str) -> HttpResponse:
     if link is not None and link.action == CANCEL:
         seat = (
             Booking.objects.select_related("owner_booking", "account")
-            .filter(booking_id=_uuid(link.booking_id), owner_booking__isnull=False)
+            .filter(booking_id=uuid_or_none(link.booking_id), owner_booking__isnull=False)
             .first()
         )
     if seat is None:
@@ -249,7 +249,7 @@ def waitlist_claim_page(request: HttpRequest, token: str) -> HttpResponse:
     entry_id = waitlist_claim_token_read(token)
     entry = entry_id and (
         WaitlistEntry.objects.select_related("owner_booking__account")
-        .filter(entry_id=_uuid(entry_id))
+        .filter(entry_id=uuid_or_none(entry_id))
         .first()
     )
     if not entry:
@@ -288,7 +288,7 @@ def _zone_or(tzid: str, default: str) -> str:
     return tzid if is_valid_tzid(tzid) else default
 
 
-def _uuid(value: str) -> uuid.UUID | None:
+def uuid_or_none(value: str) -> uuid.UUID | None:
     try:
         return uuid.UUID(value)
     except ValueError:

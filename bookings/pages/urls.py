@@ -14,6 +14,7 @@ from bookings.pages.classes import (
 from bookings.pages.confirm import confirm
 from bookings.pages.done import add_to_calendar, done, ics
 from bookings.pages.picker import none_suitable, picker
+from bookings.pages.projects import project_confirm, project_done, project_page
 
 urlpatterns = [
     path("<str:token>", picker, name="booking-link"),
@@ -35,4 +36,9 @@ class_urlpatterns = [
 ]
 
 # Signed action links' pages (mounted under /bookings/).
+project_urlpatterns = [
+    path("done/<str:token>", project_done, name="project-done"),
+    path("<slug:slug>", project_page, name="project-page"),
+    path("<slug:slug>/confirm", project_confirm, name="project-confirm"),
+]
 action_urlpatterns = [path("actions/<str:token>", action_page, name="booking-action")]

@@ -5,10 +5,10 @@ only their own group_owner bookings are shown, anything else is "not found"."""
 import datetime as dt
 import uuid
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from bookings.engine import graphs
-from bookings.models import Booking
+from bookings.models import Booking, Project
 from scheduling.errors import NotFound
 from scheduling.models import Account
 
@@ -51,3 +51,26 @@ def action_booking(*, booking_id: str) -> Booking:
     if found is None:
         raise NotFound("Booking not found.")
     return found
+
+
+def public_project(*, slug: str) -> Project:
+    """A project by its public slug (unique across the platform), for its booking page."""
+    found = Project.objects.select_related("application").filter(slug=slug).first()
+    if found is None or not found.application.is_active:
+        raise NotFound("Project not found.")
+    return found
+
+
+def project_classes(*, project: Project, now: dt.datetime) -> QuerySet[Booking]:
+    """A project's open classes (tentative, not started, seats left), soonest first."""
+    return (
+        Booking.objects.select_related("account")
+        .filter(
+            project=project,
+            graph=graphs.GROUP_OWNER,
+            state=graphs.TENTATIVE,
+            start__gt=now,
+            taken_seats__lt=F("max_seats"),
+        )
+        .order_by("start", "id")
+    )

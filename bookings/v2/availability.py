@@ -167,6 +167,25 @@ class AvailabilityView(V2View):
         return data([_present(slot, tz) for slot in slots])
 
 
+def project_availability_request(
+    project,
+    *,
+    now: dt.datetime,
+    tz: dt.tzinfo,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+) -> availability.AvailabilityRequest:
+    """The availability a project offers (its stored settings and resources, as POST
+    /v2/availability with only its `project_id` sees them), optionally narrowed to [start, end):
+    the project's booking page shows and re-checks times with it."""
+    fields = _project_settings(project)
+    if start is not None:
+        fields["from"] = When(instant=start)
+    if end is not None:
+        fields["to"] = When(instant=end)
+    return _request(fields, project=project, now=now, tz=tz)
+
+
 def _widget_resources_check(asked, allowed) -> None:
     """booking.js sends back the project's resources it read from the embed; a widget key may
     not ask about any other resource of the application."""
