@@ -1,6 +1,9 @@
 """Demo scheduling links for a fresh install (scripts/run prints them): one for a 45-minute
 appointment with Dr Lee in Room Atlas, one for a two-step sequence (Dr Lee, then Dr Okafor),
-over the coming two weeks' working hours. Run after the core's demo_seed."""
+over the coming two weeks' working hours. And the Timekit side: a booking page for 30-minute
+consultations in Room Atlas (project `demo-consultation`), an evening yoga class in Room Atlas
+next week with seats to take (its class list), and the application's widget key for booking.js.
+Run after the core's demo_seed; the Timekit part is made once and kept."""
 
 import datetime as dt
 
@@ -8,13 +11,18 @@ from django.utils import timezone
 
 from bookings.api.serializers import SERIALIZERS
 from bookings.links import link_token
-from bookings.models import SchedulingRequest
+from bookings.models import Project, SchedulingRequest
+from bookings.selectors.classes import upcoming_classes
+from bookings.services.group_bookings import class_create
+from bookings.services.projects import project_create
 from bookings.services.scheduling_requests import scheduling_request_create
+from bookings.services.widget_keys import widget_key_create
 from scheduling.models import Account, Application
 from scheduling.services.demo import DEMO_APPLICATION_NAME
 from scheduling.timeformat import format_time
 
 DAYS = 14
+DEMO_PROJECT_SLUG = "demo-consultation"
 
 
 def _member(account: Account) -> dict:
@@ -40,8 +48,9 @@ def _create(application: Application, kind: str, body: dict, now: dt.datetime) -
 
 
 def booking_demo_seed(*, now: dt.datetime | None = None) -> dict[str, str]:
-    """Create the two demo links; returns their tokens ({"scheduling": ..., "sequencing": ...}).
-    Older demo links of the demo application are disabled first, so only fresh ones are live."""
+    """Create the two demo links; returns their tokens ({"scheduling": ..., "sequencing": ...})
+    and the Timekit side's paths, project id and widget key. Older demo links of the demo
+    application are disabled first, so only fresh ones are live."""
     now = now or timezone.now()
     application = Application.objects.get(name=DEMO_APPLICATION_NAME)
     SchedulingRequest.objects.filter(application=application, disabled_at=None).update(
@@ -89,4 +98,43 @@ def booking_demo_seed(*, now: dt.datetime | None = None) -> dict[str, str]:
     return {
         "scheduling": _create(application, "scheduling", scheduling, now),
         "sequencing": _create(application, "sequencing", sequencing, now),
+        **_timekit_demo(application, room, now),
+    }
+
+
+def _timekit_demo(application: Application, room: Account, now: dt.datetime) -> dict[str, str]:
+    """The consultation project, a class with seats, and the widget key (made once each)."""
+    project = Project.objects.filter(slug=DEMO_PROJECT_SLUG).first() or project_create(
+        application=application,
+        name="Consultation",
+        slug=DEMO_PROJECT_SLUG,
+        resource_ids=[room.sub],
+        availability={"length": "30 minutes", "to": "2 weeks"},
+        availability_constraints=[{"allow_weekdays": {}}, {"allow_hours": {"start": 9, "end": 17}}],
+        booking={"graph": "instant"},
+        customer_fields={
+            "name": {"title": "Name", "required": True},
+            "email": {"title": "E-mail", "format": "email", "required": True},
+        },
+        ui={"display_name": "A consultation in Room Atlas"},
+        now=now,
+    )
+    if not upcoming_classes(resource=room, now=now).exists():
+        start = (now + dt.timedelta(days=7)).replace(hour=18, minute=0, second=0, microsecond=0)
+        class_create(
+            application=application,
+            account=room,
+            start=start,
+            end=start + dt.timedelta(hours=1),
+            max_seats=12,
+            what="Evening yoga",
+            where="Room Atlas",
+            now=now,
+        )
+    key = widget_key_create(application=application, now=now)  # the existing one if any
+    return {
+        "project": f"/book/{project.slug}",
+        "classes": f"/classes/{room.sub}",
+        "project_id": str(project.project_id),
+        "widget_key": key.key,
     }

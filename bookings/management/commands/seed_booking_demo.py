@@ -19,5 +19,7 @@ class Command(BaseCommand):
         if as_json:
             self.stdout.write(json.dumps(tokens))
         else:
-            for kind, token in tokens.items():
-                self.stdout.write(f"{kind}: /rts/{token}")
+            for kind in ("scheduling", "sequencing"):
+                self.stdout.write(f"{kind}: /rts/{tokens[kind]}")
+            for kind in ("project", "classes", "project_id", "widget_key"):
+                self.stdout.write(f"{kind}: {tokens[kind]}")
