@@ -5,6 +5,14 @@ redirected POST would lose its body."""
 from django.urls import URLPattern, path
 
 import scheduling.api.urls  # noqa: F401  (registers the "id" path converter)
+from bookings.v2.bookings import (
+    BookingActionView,
+    BookingRescheduleView,
+    BookingsView,
+    BookingView,
+)
+from bookings.v2.bookings_groups import GroupsView, GroupView
+from bookings.v2.bookings_links import ExternalActionView
 from bookings.v2.resources import ResourcesView, ResourceView
 from bookings.v2.views import V2View
 
@@ -20,4 +28,16 @@ def both(route: str, view: type[V2View], name: str) -> list[URLPattern]:
 v2_urlpatterns = [
     *both("resources", ResourcesView, "v2-resources"),
     *both("resources/<id:resource_id>", ResourceView, "v2-resource"),
+    # Bookings: the fixed words (groups, reschedule, external_action) before the catch-alls.
+    *both("bookings", BookingsView, "v2-bookings"),
+    *both("bookings/groups", GroupsView, "v2-booking-groups"),
+    *both("bookings/groups/<id:booking_id>", GroupView, "v2-booking-group"),
+    *both("bookings/<id:booking_id>", BookingView, "v2-booking"),
+    *both("bookings/<id:booking_id>/reschedule", BookingRescheduleView, "v2-booking-reschedule"),
+    *both(
+        "bookings/<id:booking_id>/external_action/<id:action>",
+        ExternalActionView,
+        "v2-booking-external-action",
+    ),
+    *both("bookings/<id:booking_id>/<id:action>", BookingActionView, "v2-booking-action"),
 ]
