@@ -216,11 +216,11 @@ class BookingsView(V2View):
         application = request.user.application
         includes = includes_of(request)
         output_tz(request)  # a bad header is refused before anything is written
-        fields = self.valid(BookingCreateSerializer, request.data)
         project = _project(application, request.data)
+        body = request.data
         if project is not None:
-            merged = with_project_defaults(request.data, project.booking)
-            fields = self.valid(BookingCreateSerializer, merged)
+            body = with_project_defaults(body, project.booking)
+        fields = self.valid(BookingCreateSerializer, body)
         booking = CREATORS[fields["graph"]](application, fields, project)
         return data(present(request, reload(application, booking, includes), includes), status=201)
 
