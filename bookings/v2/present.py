@@ -33,7 +33,8 @@ INCLUDES = frozenset(
 
 
 def iso(value: dt.datetime, tz: dt.tzinfo = UTC) -> str:
-    return value.astimezone(tz).isoformat()
+    """Whole seconds, as Timekit writes its times."""
+    return value.astimezone(tz).replace(microsecond=0).isoformat()
 
 
 def native(booking: Booking, tz: dt.tzinfo = UTC) -> dict:
