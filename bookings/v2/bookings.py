@@ -332,13 +332,13 @@ class BookingRescheduleView(V2View):
         responses={201: schema.BOOKING_DATA},
     )
     def post(self, request, booking_id: str):
-        # The one-to-one service is its own slice of issue 9 (bookings/services/one_to_one.py).
-        from bookings.services.one_to_one import booking_reschedule
-
         application = request.user.application
         includes = includes_of(request)
         booking = access_booking(application=application, booking_id=booking_id)
         fields = self.valid(RescheduleSerializer, request.data)
+        # The one-to-one service is its own slice of issue 9 (bookings/services/one_to_one.py).
+        from bookings.services.one_to_one import booking_reschedule
+
         resource = None
         if "resource_id" in fields:
             resource = _referenced(
