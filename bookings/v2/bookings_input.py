@@ -75,7 +75,7 @@ class HumanDurationField(serializers.Field):
 
 
 def _text(max_length: int, **kwargs) -> CharField:
-    return CharField(required=False, allow_blank=True, max_length=max_length, **kwargs)
+    return CharField(required=False, allow_blank=True, default="", max_length=max_length, **kwargs)
 
 
 EMAIL = {"type": "string", "format": "email", "maxLength": 254}

@@ -79,6 +79,13 @@ def test_create_answers_the_includes_booking_js_asks_for(v2, doc):
     assert data["user"] == {"id": doc.sub, "name": "Doc Brown", "timezone": "Etc/UTC"}
 
 
+def test_what_where_and_description_are_optional(v2, doc):
+    body = class_body(doc)
+    del body["what"], body["where"], body["description"]
+    klass = Booking.objects.get(booking_id=created(v2, body)["id"])
+    assert (klass.what, klass.where, klass.description) == ("", "", "")
+
+
 def test_a_trailing_slash_creates_too_and_is_never_redirected(v2, doc):
     response = v2.v2("POST", "/v2/bookings/", class_body(doc))
     assert response.status_code == 201
