@@ -178,6 +178,8 @@ PROJECT_DEFAULTS = ("graph", "action", "what", "where", "description")
 def with_project_defaults(body: dict, booking_settings: dict) -> dict:
     """The request `body` over the project's `booking` settings (its `settings` merged key by
     key: a request that sets `max_seats` keeps the project's `min_cancel_time`)."""
+    if not isinstance(booking_settings, dict):
+        return body
     merged = {k: booking_settings[k] for k in PROJECT_DEFAULTS if k in booking_settings}
     merged.update(body)
     project_settings = booking_settings.get("settings")
