@@ -52,7 +52,16 @@ def output_tz(request):
 
 
 def includes_of(request) -> frozenset[tuple[str, ...]]:
-    return includes_parse(query_params(request.query_params).get("include"), allowed=INCLUDES)
+    params = query_params(request.query_params)
+    return includes_parse(
+        schema.checked_query(params, "include", schema.INCLUDE_PATTERN), allowed=INCLUDES
+    )
+
+
+def filters_of(request, fields: list[str]) -> dict[str, str]:
+    params = query_params(request.query_params)
+    raw = schema.checked_query(params, "search", schema.search_pattern(fields))
+    return search_parse(raw, allowed=frozenset(fields))
 
 
 def present(request, booking: Booking, includes) -> dict:
@@ -198,10 +207,8 @@ class BookingsView(V2View):
     )
     def get(self, request):
         application = request.user.application
-        params = query_params(request.query_params)
-        includes = includes_parse(params.get("include"), allowed=INCLUDES)
-        filters = search_parse(params.get("search"), allowed=frozenset(SEARCH))
-        bookings = _search(application, filters)
+        includes = includes_of(request)
+        bookings = _search(application, filters_of(request, SEARCH))
         if bookings is None:
             return data([])
         return data([present(request, b, includes) for b in booking_relations(bookings, includes)])

@@ -16,11 +16,9 @@ from bookings.engine import graphs
 from bookings.selectors.booking_lists import classes_bookable, classes_of
 from bookings.selectors.timekit import access_booking, access_project, access_resource
 from bookings.v2 import bookings_schema as schema
-from bookings.v2.bookings import output_tz, present
-from bookings.v2.params import includes_parse, search_parse
-from bookings.v2.present import INCLUDES, booking_relations
+from bookings.v2.bookings import filters_of, includes_of, output_tz, present
+from bookings.v2.present import booking_relations
 from bookings.v2.views import V2View, data
-from scheduling.api.params import query_params
 from scheduling.errors import NotFound
 
 SEARCH = ["project.id", "resource.id"]
@@ -38,9 +36,8 @@ class GroupsView(V2View):
     )
     def get(self, request):
         application = request.user.application
-        params = query_params(request.query_params)
-        includes = includes_parse(params.get("include"), allowed=INCLUDES) | ALWAYS
-        filters = search_parse(params.get("search"), allowed=frozenset(SEARCH))
+        includes = includes_of(request) | ALWAYS
+        filters = filters_of(request, SEARCH)
         output_tz(request)
         try:
             project = filters.get("project.id") and access_project(
@@ -73,10 +70,7 @@ class GroupView(V2View):
     )
     def get(self, request, booking_id: str):
         application = request.user.application
-        includes = includes_parse(
-            query_params(request.query_params).get("include"), allowed=INCLUDES
-        )
-        includes |= ALWAYS
+        includes = includes_of(request) | ALWAYS
         booking = access_booking(application=application, booking_id=booking_id)
         if booking.graph != graphs.GROUP_OWNER:
             raise NotFound("Class not found.")

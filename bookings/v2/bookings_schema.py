@@ -11,6 +11,7 @@ from bookings.v2.bookings_input import ACTION_BODY
 from bookings.v2.present import INCLUDES
 from bookings.v2.views import data_serializer
 from scheduling.api.fields import BooleanField, CharField, ChoiceField, JSONObjectField, ListField
+from scheduling.errors import ValidationFailed
 
 MANY = 100_000
 
@@ -53,9 +54,12 @@ BOOKING_DATA = data_serializer("Booking", BookingOutSerializer)
 BOOKINGS_DATA = data_serializer("Bookings", BookingOutSerializer, many=True)
 
 _NAMES = "|".join(re.escape(name) for name in sorted(INCLUDES))
+# The views hold `include` and `search` to these very patterns (checked_query), so the schema and
+# the server agree on every string (params.py alone is more lenient: spaces, empty items).
+INCLUDE_PATTERN = f"^(({_NAMES})(,({_NAMES}))*)?$"
 INCLUDE = OpenApiParameter(
     "include",
-    {"type": "string", "pattern": f"^({_NAMES})(,({_NAMES}))*$"},
+    {"type": "string", "pattern": INCLUDE_PATTERN},
     description=f"Comma-separated relations to embed: {', '.join(sorted(INCLUDES))}",
 )
 TIMEZONE = OpenApiParameter(
@@ -75,11 +79,15 @@ SEARCH_VALUES = {
 }
 
 
-def search(fields: list[str]) -> OpenApiParameter:
+def search_pattern(fields: list[str]) -> str:
     one = "|".join(f"{re.escape(field)}:({SEARCH_VALUES[field]})" for field in fields)
+    return f"^(({one})(;({one}))*)?$"
+
+
+def search(fields: list[str]) -> OpenApiParameter:
     return OpenApiParameter(
         "search",
-        {"type": "string", "pattern": f"^({one})(;({one}))*$"},
+        {"type": "string", "pattern": search_pattern(fields)},
         description=f"field:value filters separated by ';', fields: {', '.join(fields)}",
     )
 
@@ -94,3 +102,11 @@ class ActionBodyScheme(OpenApiSerializerExtension):
 
     def map_serializer(self, auto_schema, direction):
         return ACTION_BODY
+
+
+def checked_query(params: dict, name: str, pattern: str) -> str | None:
+    """The query parameter `name` if it matches the schema's `pattern`; a 422 on it otherwise."""
+    value = params.get(name)
+    if value is not None and not (isinstance(value, str) and re.fullmatch(pattern, value)):
+        raise ValidationFailed.one(name, "invalid", f"Must match {pattern}.")
+    return value

@@ -149,6 +149,12 @@ def test_an_unknown_zone_include_or_search_is_a_422(v2, world):
         assert list(response.json()["errors"]) == [field]
 
 
+def test_include_and_search_are_held_to_the_schemas_patterns(v2, world):
+    assert get(v2, "/v2/bookings?search=&include=") == get(v2, "/v2/bookings")
+    for query in ("include=attributes,%20event", "search=graph:instant;", "include=,attributes"):
+        assert v2.v2("GET", f"/v2/bookings?{query}").status_code == 422
+
+
 def test_another_applications_bookings_are_invisible(v2, world):
     _doc, _project, klass, seat = world
     other = V2Client(make_application("Other").client_secret)
