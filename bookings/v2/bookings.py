@@ -42,9 +42,10 @@ SEARCH = ["graph", "state", "project.id", "resource.id", "customer.email"]
 
 
 def output_tz(request):
-    """The zone of the caller's `Timekit-Timezone` header (UTC without one)."""
-    name = request.headers.get("Timekit-Timezone", "").strip()
-    if not name:
+    """The zone of the caller's `Timekit-Timezone` header (UTC without one). Every view reads
+    it before it answers, so a bad header is a 422 even when no time would be written."""
+    name = request.headers.get("Timekit-Timezone")
+    if name is None:
         return zone("UTC")
     if not is_valid_tzid(name):
         raise ValidationFailed.one("Timekit-Timezone", "invalid", "Not a known IANA time zone.")
@@ -208,6 +209,7 @@ class BookingsView(V2View):
     def get(self, request):
         application = request.user.application
         includes = includes_of(request)
+        output_tz(request)
         bookings = _search(application, filters_of(request, SEARCH))
         if bookings is None:
             return data([])
@@ -296,6 +298,7 @@ class BookingActionView(V2View):
     def act(self, request, booking_id: str, action: str):
         application = request.user.application
         includes = includes_of(request)
+        output_tz(request)  # a bad header is refused before anything changes
         booking = access_booking(application=application, booking_id=booking_id)
         message = action_message(request.data, action)
         booking = booking_action(
@@ -341,6 +344,7 @@ class BookingRescheduleView(V2View):
     def post(self, request, booking_id: str):
         application = request.user.application
         includes = includes_of(request)
+        output_tz(request)  # a bad header is refused before anything changes
         booking = access_booking(application=application, booking_id=booking_id)
         fields = self.valid(RescheduleSerializer, request.data)
         # The one-to-one service is its own slice of issue 9 (bookings/services/one_to_one.py).

@@ -154,6 +154,14 @@ def test_malformed_options_are_a_422_and_change_nothing(v2, klass, body):
     assert state_of(klass) == "tentative"
 
 
+def test_a_bad_timezone_header_refuses_the_action_before_it_is_applied(v2, seat):
+    response = v2.v2(
+        "PUT", f"/v2/bookings/{seat['id']}/complete", {}, HTTP_TIMEKIT_TIMEZONE="Mars/Base"
+    )
+    assert response.status_code == 422
+    assert state_of(seat) == "confirmed"
+
+
 def test_another_applications_booking_is_a_404_for_actions_and_delete(v2, klass, seat):
     other = V2Client(make_application("Other").client_secret)
     for method, path in (

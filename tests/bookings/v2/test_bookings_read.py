@@ -139,6 +139,8 @@ def test_an_unknown_zone_include_or_search_is_a_422(v2, world):
     _doc, _project, klass, _seat = world
     for path, extra, field in (
         (f"/v2/bookings/{klass['id']}", {"HTTP_TIMEKIT_TIMEZONE": "Mars/Base"}, "Timekit-Timezone"),
+        ("/v2/bookings?search=graph:instant", {"HTTP_TIMEKIT_TIMEZONE": ""}, "Timekit-Timezone"),
+        ("/v2/bookings/groups", {"HTTP_TIMEKIT_TIMEZONE": "AAA"}, "Timekit-Timezone"),
         (f"/v2/bookings/{klass['id']}?include=everything", {}, "include"),
         ("/v2/bookings?search=colour:red", {}, "search"),
         ("/v2/bookings?search=graph:webinar", {}, "search"),
