@@ -13,8 +13,6 @@
   owner, who gets a mail with confirm and decline links) and the customer's cancel link.
 """
 
-import datetime as dt
-from dataclasses import dataclass
 from itertools import groupby
 
 from django import forms
@@ -34,11 +32,11 @@ from bookings.pages.classes import class_view, not_found, uuid_or_none
 from bookings.pages.display import day_label, span_text
 from bookings.pages.forms import TzidFormField
 from bookings.pages.zones import VisitorZone, asked_zone, remember_zone, visitor_zone, zone_options
-from bookings.selectors.classes import project_classes, public_project
+from bookings.selectors.booking_lists import classes_bookable
+from bookings.selectors.classes import public_project
 from bookings.services.one_to_one import booking_create
-from bookings.v2.availability import project_availability_request
+from bookings.v2.availability import project_availability_request, project_slot_offered
 from scheduling.errors import NotFound, ValidationFailed
-from scheduling.models import Account
 from scheduling.pages.forms import form_errors
 from scheduling.timeformat import TimeFormatError, parse_time
 from scheduling.timezones import zone
@@ -100,7 +98,12 @@ def project_page(request: HttpRequest, slug: str) -> HttpResponse:
                 visitor.tzid,
                 reverse("class-page", args=[klass.account.sub, klass.booking_id]),
             )
-            for klass in project_classes(project=project, now=now)
+            for klass in classes_bookable(
+                application=project.application,
+                project=project,
+                now=now,
+                relations=lambda found: found.select_related("account"),
+            )
         ]
     else:
         try:
@@ -185,38 +188,14 @@ def project_confirm(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(f"{reverse('project-done', args=[token])}?tz={visitor.tzid}")
 
 
-@dataclass(frozen=True)
-class Picked:
-    start: dt.datetime
-    end: dt.datetime
-    account: Account
-
-
-def _offered(project: Project, start: str | None, sub: str | None, visitor, now) -> Picked | None:
-    """The time the page was asked for, if the project offers it now with that resource: the
-    project's own availability, narrowed to that day (so alignment, window, constraints and
-    buffer all apply)."""
+def _offered(project: Project, start: str | None, sub: str | None, visitor, now):
     try:
         start_at = parse_time(start or "")
     except TimeFormatError:
         return None
-    try:
-        narrowed = project_availability_request(
-            project,
-            now=now,
-            tz=zone(visitor.tzid),
-            start=start_at,
-            end=start_at + dt.timedelta(days=1),
-        )
-        slots = availability_slots(application=project.application, request=narrowed, now=now)
-    except ValidationFailed:
-        return None
-    for slot in slots:
-        if slot.start == start_at:
-            for account in slot.resources:
-                if account.sub == sub:
-                    return Picked(slot.start, slot.end, account)
-    return None
+    return project_slot_offered(
+        project, start=start_at, resource_id=sub or "", tz=zone(visitor.tzid), now=now
+    )
 
 
 def _confirm_page(request, project, visitor, slot, form, *, status: int = 200) -> HttpResponse:

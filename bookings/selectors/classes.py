@@ -5,7 +5,7 @@ only their own group_owner bookings are shown, anything else is "not found"."""
 import datetime as dt
 import uuid
 
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 
 from bookings.engine import graphs
 from bookings.models import Booking, Project
@@ -59,18 +59,3 @@ def public_project(*, slug: str) -> Project:
     if found is None or not found.application.is_active:
         raise NotFound("Project not found.")
     return found
-
-
-def project_classes(*, project: Project, now: dt.datetime) -> QuerySet[Booking]:
-    """A project's open classes (tentative, not started, seats left), soonest first."""
-    return (
-        Booking.objects.select_related("account")
-        .filter(
-            project=project,
-            graph=graphs.GROUP_OWNER,
-            state=graphs.TENTATIVE,
-            start__gt=now,
-            taken_seats__lt=F("max_seats"),
-        )
-        .order_by("start", "id")
-    )

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from bookings.engine import graphs
 from bookings.engine.seats import ClassSeats, customer_cancel_problem, seat_request_problem
-from bookings.models import Booking
+from bookings.models import Booking, Project
 from bookings.services.one_to_one import (
     ONE_TO_ONE,
     booking_event_id,
@@ -58,10 +58,14 @@ def class_create(
     max_booking_time: dt.timedelta | None = None,
     min_cancel_time: dt.timedelta | None = None,
     calendar: Calendar | None = None,
+    project: Project | None = None,
+    meta: dict | None = None,
     now: dt.datetime | None = None,
 ) -> Booking:
     """Create a class in `account`'s calendar (its primary one unless given) and write its event
-    there, so the core's availability sees the resource busy. Raises ValidationFailed."""
+    there, so the core's availability sees the resource busy. `project` is the one it was made
+    through (its seats inherit it; /v2/bookings/groups lists a project's classes). Raises
+    ValidationFailed."""
     now = now or timezone.now()
     if max_seats < 1:
         raise ValidationFailed.one("max_seats", "below_one", "A class needs at least one seat.")
@@ -88,6 +92,8 @@ def class_create(
             min_booking_time=min_booking_time,
             max_booking_time=max_booking_time,
             min_cancel_time=min_cancel_time,
+            project=project,
+            meta=meta or {},
             created_at=now,
             updated_at=now,
         )
@@ -116,11 +122,16 @@ def seat_create(
     customer_email: str,
     customer_timezone: str = "",
     seats: int = 1,
+    customer_extra: dict | None = None,
+    project: Project | None = None,
+    meta: dict | None = None,
     now: dt.datetime | None = None,
 ) -> Booking:
     """Take `seats` seats in the application's class `owner_booking_id` for one customer; returns
-    the seat booking. Raises ValidationFailed (unknown class, seats < 1, cancelled or past class,
-    outside the booking window, not enough seats left), having changed nothing."""
+    the seat booking. `customer_extra` keeps the customer's other fields (phone, comment, custom
+    keys); the seat belongs to `project`, else to its class's project. Raises ValidationFailed
+    (unknown class, seats < 1, cancelled or past class, outside the booking window, not enough
+    seats left), having changed nothing."""
     now = now or timezone.now()
     try:
         with transaction.atomic():
@@ -146,6 +157,9 @@ def seat_create(
                 customer_name=customer_name,
                 customer_email=customer_email,
                 customer_timezone=customer_timezone,
+                customer_extra=customer_extra or {},
+                project_id=project.pk if project else owner.project_id,
+                meta=meta or {},
                 created_at=now,
                 updated_at=now,
             )

@@ -12,7 +12,7 @@ Timekit's wire values parsed here, at the edge:
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -20,7 +20,7 @@ from rest_framework import serializers
 
 from bookings import availability
 from bookings.engine.constraints import constraints_parse
-from bookings.engine.durations import duration_parse
+from bookings.engine.durations import DURATION_PATTERN, MAX_LENGTH, duration_parse
 from bookings.selectors.timekit import access_project
 from bookings.v2.permissions import is_widget_caller, widget_project_required
 from bookings.v2.present import iso
@@ -30,13 +30,21 @@ from scheduling.api.fields import BooleanField, CharField, ChoiceField, IdListFi
 from scheduling.engine import limits
 from scheduling.engine.zones import zone
 from scheduling.errors import ValidationFailed
+from scheduling.models import Account
 
 DEFAULT_WINDOW = dt.timedelta(weeks=4)
 DEFAULT_LENGTH = dt.timedelta(hours=1)
 MAX_RESOURCES = limits.MAX_MEMBERS
 
 
-@extend_schema_field({"type": "string", "example": "30 minutes"})
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": DURATION_PATTERN,
+        "maxLength": MAX_LENGTH,
+        "example": "30 minutes",
+    }
+)
 class HumanDurationField(CharField):
     """A human duration from `minimum` to `maximum`, whole minutes."""
 
@@ -184,6 +192,43 @@ def project_availability_request(
     if end is not None:
         fields["to"] = When(instant=end)
     return _request(fields, project=project, now=now, tz=tz)
+
+
+ROUND_ROBIN = (availability.ROUNDROBIN_RANDOM, availability.ROUNDROBIN_PRIORITIZED)
+
+
+@dataclass(frozen=True, slots=True)
+class Offered:
+    start: dt.datetime
+    end: dt.datetime
+    account: Account
+
+
+def project_slot_offered(
+    project, *, start: dt.datetime, resource_id: str, tz: dt.tzinfo, now: dt.datetime
+) -> Offered | None:
+    """The slot starting at `start` with the resource `resource_id`, if the project offers it
+    now: its own availability narrowed to that day, so alignment, length, window, constraints
+    and buffer all apply. Its booking page and booking.js (with the widget key) book only these."""
+    try:
+        narrowed = project_availability_request(
+            project, now=now, tz=tz, start=start, end=start + dt.timedelta(days=1)
+        )
+        if narrowed.mode in ROUND_ROBIN:
+            # Round robin picks one free resource per slot (at random, for one mode): whether
+            # *this* resource is free is what matters here.
+            narrowed = replace(narrowed, mode=availability.EXCLUSIVE)
+        slots = availability.availability_slots(
+            application=project.application, request=narrowed, now=now
+        )
+    except ValidationFailed:
+        return None
+    for slot in slots:
+        if slot.start == start:
+            for account in slot.resources:
+                if account.sub == resource_id:
+                    return Offered(slot.start, slot.end, account)
+    return None
 
 
 def _widget_resources_check(asked, allowed) -> None:

@@ -5,8 +5,8 @@ Timekit's public docs show no full error body; its API was a Laravel application
 validation failures read `{"error": <message>, "errors": {field: [<message>, ...]}}`. Chosen
 (unverified, documented in docs/v2.md): every error is `{"error": <message>}`, and a 422 adds
 `errors`, a map of field path -> list of messages. Statuses: 400 malformed JSON, 401 missing or
-wrong key, 403 refused, 404 missing or another app's, 422 invalid input, 429 too many failures
-(with Retry-After).
+wrong key, 403 refused, 404 missing or another app's, 422 invalid input (an action the
+booking's state does not allow included), 429 too many failures (with Retry-After).
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -15,6 +15,7 @@ from rest_framework import exceptions as drf
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from bookings.engine.graphs import ActionNotAllowed, UnknownGraph
 from scheduling.api.errors import _TOO_MUCH, ErrorDialect, RateLimited, _flatten
 from scheduling.errors import Forbidden, NotFound, ValidationFailed
 
@@ -43,6 +44,12 @@ def _validation(exc: Exception) -> Response:
 def _timekit_response(exc: Exception) -> Response | None:
     if isinstance(exc, ValidationFailed | drf.ValidationError):
         return _validation(exc)
+    # A state that does not allow the action: a 422 on `action` naming the state and the
+    # actions it allows (graphs.ActionNotAllowed words it); an unknown graph lists the graphs.
+    if isinstance(exc, ActionNotAllowed):
+        return _invalid({"action": [str(exc)]})
+    if isinstance(exc, UnknownGraph):
+        return _invalid({"graph": [str(exc)]})
     if isinstance(exc, drf.ParseError | drf.UnsupportedMediaType | _TOO_MUCH):
         return _error(400, f"Malformed request: {exc}")
     if isinstance(exc, NotFound | Http404 | drf.NotFound):

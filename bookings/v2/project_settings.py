@@ -24,6 +24,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from bookings.engine import graphs
+from bookings.engine.durations import DURATION_PATTERN
 from bookings.v2.resources import ConstraintField
 from scheduling.api.fields import (
     BooleanField,
@@ -38,8 +39,7 @@ from scheduling.api.input_schema import NOT_BLANK, STORABLE, TIME
 from scheduling.api.storable import shown_key
 from scheduling.timeformat import TimeFormatError, parse_time
 
-_UNIT = "(minute|hour|day|week)s?"
-DURATION_TEXT = f"^[0-9]{{1,6}} {_UNIT}( [0-9]{{1,6}} {_UNIT}){{0,3}}$"
+DURATION_TEXT = DURATION_PATTERN
 MOMENT = f"^(now|{DURATION_TEXT[1:-1]}|{TIME['pattern'][1:-1]})$"
 MODES = ("mutual", "roundrobin_random", "roundrobin_prioritized", "exclusive")
 FIRST_ACTIONS = {

@@ -6,6 +6,14 @@ from django.urls import URLPattern, path
 
 import scheduling.api.urls  # noqa: F401  (registers the "id" path converter)
 from bookings.v2.availability import AvailabilityView
+from bookings.v2.bookings import (
+    BookingActionView,
+    BookingRescheduleView,
+    BookingsView,
+    BookingView,
+)
+from bookings.v2.bookings_groups import GroupsView, GroupView
+from bookings.v2.bookings_links import ExternalActionView
 from bookings.v2.projects import (
     ProjectEmbedView,
     ProjectHostedView,
@@ -41,4 +49,16 @@ v2_urlpatterns = [
         ProjectResourceView,
         "v2-project-resource",
     ),
+    # Bookings: the fixed words (groups, reschedule, external_action) before the catch-alls.
+    *both("bookings", BookingsView, "v2-bookings"),
+    *both("bookings/groups", GroupsView, "v2-booking-groups"),
+    *both("bookings/groups/<id:booking_id>", GroupView, "v2-booking-group"),
+    *both("bookings/<id:booking_id>", BookingView, "v2-booking"),
+    *both("bookings/<id:booking_id>/reschedule", BookingRescheduleView, "v2-booking-reschedule"),
+    *both(
+        "bookings/<id:booking_id>/external_action/<id:action>",
+        ExternalActionView,
+        "v2-booking-external-action",
+    ),
+    *both("bookings/<id:booking_id>/<id:action>", BookingActionView, "v2-booking-action"),
 ]

@@ -150,10 +150,17 @@ def test_a_class_project_lists_its_open_classes(client, app_creds, studio):
     project = make_project(app_creds, studio, graph="group_customer")
     klass = studio_class(app_creds, studio, what="Morning yoga")
     Booking.objects.filter(pk=klass.pk).update(project=project)
-    studio_class(app_creds, studio, what="Not in the project", start=START + dt.timedelta(hours=3))
+    other = project_create(application=app_creds.application, name="Other", slug="other")
+    elsewhere = studio_class(
+        app_creds, studio, what="Not in the project", start=START + dt.timedelta(hours=3)
+    )
+    Booking.objects.filter(pk=elsewhere.pk).update(project=other)
+    full = studio_class(app_creds, studio, what="Full already", max_seats=1)
+    Booking.objects.filter(pk=full.pk).update(project=project, taken_seats=1)
     text = client.get(reverse("project-page", args=["consult"])).content.decode()
     assert "Morning yoga" in text
     assert "Not in the project" not in text
+    assert "Full already" not in text
 
 
 def test_an_unknown_project_is_not_found(client):
