@@ -235,8 +235,11 @@ class BookingsView(V2View):
         else:
             project = _project(application, request.data)
         body = request.data
-        if project is not None:
-            body = with_project_defaults(body, project.booking)
+        if project is not None and isinstance(body, dict):
+            # What the booking is: the request's, else the project's booking settings', else
+            # the project's name as its page shows it (booking.js sends no `what` with one).
+            named = {"what": (project.ui or {}).get("display_name") or project.name}
+            body = with_project_defaults(body, {**named, **(project.booking or {})})
         fields = self.valid(BookingCreateSerializer, body)
         if widget:
             _widget_booking_check(application, project, fields, request)

@@ -132,16 +132,44 @@ def present_project(project: Project, resources: list[Account]) -> dict:
     }
 
 
+# What a project answers for what it does not set (Timekit's hosted defaults). booking.js's own
+# defaults for a remote project leave these out and its booking page reads them: without
+# `ui.localization.success_message` it fails on the first click, without name and email
+# customer fields its form asks for nothing.
+EMBED_UI_DEFAULTS = {
+    "display_name": "",
+    "avatar": "",
+    "show_credits": False,
+    "show_timezone_helper": True,
+    "time_date_format": "24h-dmy-mon",
+    "availability_view": "timeGridWeek",
+    "localization": {
+        "submit_button": "Book it",
+        "allocated_resource_prefix": "with",
+        "reschedule_submit_button": "Reschedule",
+        "reschedule_success_message": "We have rescheduled your booking",
+        "success_message": "We have received your booking and sent a confirmation to %s",
+    },
+}
+EMBED_CUSTOMER_FIELDS = {
+    "name": {"title": "Name", "required": True},
+    "email": {"title": "E-mail", "format": "email", "required": True},
+}
+
+
 def present_embed(project: Project, resources: list[Account]) -> dict:
-    """What booking.js merges into its config on load."""
+    """What booking.js merges into its config on load: the project's settings over Timekit's
+    defaults (the UI texts, name and email fields, the project's graph)."""
+    ui = project.ui or {}
+    localization = {**EMBED_UI_DEFAULTS["localization"], **(ui.get("localization") or {})}
     return {
         "id": str(project.project_id),
         "slug": project.slug,
         "name": project.name,
-        "ui": project.ui,
+        "ui": {**EMBED_UI_DEFAULTS, **ui, "localization": localization},
         "availability": project.availability,
         "booking": project.booking,
-        "customer_fields": project.customer_fields,
+        "customer_fields": project.customer_fields or EMBED_CUSTOMER_FIELDS,
         "resources": [resource.sub for resource in resources],
     }
 

@@ -105,3 +105,21 @@ def test_the_widget_takes_seats_in_its_projects_open_classes_only(widget, v2, ap
     assert seat(theirs).status_code == 422
     assert seat(ours).status_code == 201
     assert widget.v2("GET", "/v2/bookings/groups", **WIDGET_HEADERS).status_code == 422
+
+
+def test_a_body_that_is_not_an_object_is_a_400_or_422_for_the_widget(widget, project):
+    response = widget.v2("POST", "/v2/bookings", [1, 2], **WIDGET_HEADERS)
+    assert response.status_code in (400, 422)
+    assert not Booking.objects.exists()
+
+
+def test_a_project_booking_is_named_after_the_project(widget, project):
+    slot = first_slot(widget, project)
+    response = book(
+        widget,
+        project,
+        start=slot["start"],
+        end=slot["end"],
+        resource_id=slot["resources"][0]["id"],
+    )
+    assert response.json()["data"]["attributes"]["event_info"]["what"] == "Doc Brown"

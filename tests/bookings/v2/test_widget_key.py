@@ -6,6 +6,7 @@ import pytest
 from bookings.models import Project
 from bookings.services.widget_keys import widget_key_create, widget_key_rotate
 from bookings.v2.permissions import is_widget_caller
+from bookings.v2.projects import EMBED_UI_DEFAULTS
 from bookings.v2.views import V2View, data
 from scheduling.models import Account
 from tests.bookings.v2.conftest import WIDGET_HEADERS, V2Client, basic
@@ -15,8 +16,19 @@ pytestmark = pytest.mark.django_db
 
 
 def embedded(project: dict) -> dict:
-    keys = ("id", "slug", "name", "ui", "availability", "booking", "customer_fields", "resources")
-    return {key: project[key] for key in keys}
+    """The project as stored, its UI over Timekit's defaults (booking.js needs its texts)."""
+    keys = ("id", "slug", "name", "availability", "booking", "customer_fields", "resources")
+    defaults = EMBED_UI_DEFAULTS
+    return {key: project[key] for key in keys} | {"ui": {**defaults, **project["ui"]}}
+
+
+def test_the_embed_fills_in_booking_js_texts_and_fields_a_project_leaves_out(widget, v2):
+    body = {"name": "Bare", "ui": {"localization": {"submit_button": "Go"}}}
+    bare = v2.v2("POST", "/v2/projects", body).json()["data"]
+    embed = widget.v2("GET", f"/v2/projects/embed/{bare['id']}", **WIDGET_HEADERS).json()["data"]
+    assert embed["ui"]["localization"]["submit_button"] == "Go"
+    assert "%s" in embed["ui"]["localization"]["success_message"]
+    assert set(embed["customer_fields"]) == {"name", "email"}
 
 
 def test_embed_answers_what_booking_js_merges_into_its_config(widget, project):
