@@ -10,7 +10,11 @@ from typing import Any
 import pytest
 from django.db import connection
 
+# A race holds up to fifty database connections at once (a thread or a live-server connection
+# per racer): races share one xdist group (scripts/test runs `--dist loadgroup`), so that two
+# never run side by side and outgrow PostgreSQL's max_connections (100 by default).
 needs_concurrent_writers = [
+    pytest.mark.xdist_group("races"),
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         connection.vendor == "sqlite",

@@ -2,6 +2,7 @@
 page and service fetches them through these, so one application never sees another's."""
 
 import uuid
+from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
@@ -88,3 +89,25 @@ def project_resources(*, project: Project) -> list[Account]:
         .select_related("account", "account__timekit_settings")
         .order_by("position", "id")
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class ClassSummary:
+    graph: str
+    resource_id: str
+    resource_tzid: str
+
+
+def class_summary(*, application: Application, booking_id: object) -> ClassSummary | None:
+    """The graph and resource of the application's booking `booking_id` (None when it has no
+    such booking): what a seat request checks before the seat service locks the class."""
+    key = _uuid(booking_id)
+    found = (
+        key
+        and (
+            Booking.objects.filter(application=application, booking_id=key)
+            .order_by()
+            .values_list("graph", "account__sub", "account__default_tzid")[:1]
+        )
+    )
+    return ClassSummary(*found[0]) if found else None

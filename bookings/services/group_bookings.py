@@ -2,12 +2,15 @@
 
 The risk is overselling: many visitors taking the last seats of one class at once, each having
 seen them free. So a seat is taken in one transaction that
-1. locks the class row (select_for_update; on SQLite every transaction is IMMEDIATE, so writers
-   run one after another), which every seat write and every class action goes through first;
-2. re-checks the request against the locked row: its state, start, booking window and
-   `taken_seats`, the running total of its active seats (bookings/engine/seats.py decides);
-3. adds the seats to `taken_seats` and writes the seat row. CHECK (taken_seats <= max_seats)
-   refuses an oversold class even if the code above were wrong.
+1. writes the seat row and its transition (invisible to others until commit);
+2. locks the class row (FOR NO KEY UPDATE; on SQLite every transaction is IMMEDIATE, so writers
+   run one after another), which every seat count and every class action goes through;
+3. re-checks the request against the locked row: its state, start, booking window and
+   `taken_seats`, the running total of its active seats (bookings/engine/seats.py decides),
+   rolling everything back on a refusal;
+4. adds the seats to `taken_seats`. CHECK (taken_seats <= max_seats) refuses an oversold class
+   even if the code above were wrong.
+The class is held from step 2 to the commit only: that is what many visitors queue for.
 Freeing seats (a seat's cancellation, the class's cancel cascading to every seat) subtracts them
 under the same lock, so the counter always equals the seats of the class's confirmed seats.
 Locks are taken class first, then seat: a seat action and a class cancel never wait in a cycle.
@@ -135,13 +138,12 @@ def seat_create(
     now = now or timezone.now()
     try:
         with transaction.atomic():
-            owner = _lock_class(application, owner_booking_id)
-            problem = seat_request_problem(class_seats(owner), seats=seats, now=now)
-            if problem:
-                raise ValidationFailed.one(problem.field, problem.code, problem.description)
-            Booking.objects.filter(pk=owner.pk).update(
-                taken_seats=F("taken_seats") + seats, updated_at=now
-            )
+            # The seat and its transition are written first, from an unlocked read of what a
+            # seat copies of its class (which no service changes): no other transaction sees
+            # them before commit, and a refusal below rolls them back. So the class row is
+            # held only for the contended part: lock, re-check, count, commit.
+            owner = _class_of(application, owner_booking_id)
+            _seat_check(owner, seats, now)  # the same check, early: no doomed writes
             seat = Booking.objects.create(
                 application=application,
                 graph=graphs.GROUP_CUSTOMER,
@@ -164,6 +166,11 @@ def seat_create(
                 updated_at=now,
             )
             state_entered(booking=seat, now=now)
+            owner = _lock_class(application, owner_booking_id)
+            _seat_check(owner, seats, now)
+            Booking.objects.filter(pk=owner.pk).update(
+                taken_seats=F("taken_seats") + seats, updated_at=now
+            )
             return seat
     except IntegrityError as exc:
         if OVERSOLD_CONSTRAINT not in str(exc):
@@ -238,15 +245,29 @@ def class_seats(owner: Booking) -> ClassSeats:
     )
 
 
-def _lock_class(application: Application, owner_booking_id) -> Booking:
-    owner = (
-        Booking.objects.select_for_update()
-        .filter(application=application, graph=graphs.GROUP_OWNER, booking_id=owner_booking_id)
-        .first()
-    )
-    if owner is None:
+def _seat_check(owner: Booking, seats: int, now: dt.datetime) -> None:
+    problem = seat_request_problem(class_seats(owner), seats=seats, now=now)
+    if problem:
+        raise ValidationFailed.one(problem.field, problem.code, problem.description)
+
+
+def _class_of(application: Application, owner_booking_id, *, lock: bool = False) -> Booking:
+    """The application's class, locked with `lock`. FOR NO KEY UPDATE: its updates change no
+    key, and a seat being inserted holds FOR KEY SHARE on its class (the foreign key), which
+    FOR UPDATE would wait for. No ORDER BY (first() would add one): one row by a unique key."""
+    classes = Booking.objects.filter(
+        application=application, graph=graphs.GROUP_OWNER, booking_id=owner_booking_id
+    ).order_by()
+    if lock:
+        classes = classes.select_for_update(no_key=True)
+    found = list(classes[:1])
+    if not found:
         raise ValidationFailed.one("owner_booking_id", "not_found", "No such class.")
-    return owner
+    return found[0]
+
+
+def _lock_class(application: Application, owner_booking_id) -> Booking:
+    return _class_of(application, owner_booking_id, lock=True)
 
 
 def _lock_booking(application: Application, booking_id) -> Booking:
@@ -263,7 +284,8 @@ def _lock_booking(application: Application, booking_id) -> Booking:
     if graph in ONE_TO_ONE:
         return one_to_one_lock(pk, account_id)
     if owner_pk is not None:
-        Booking.objects.select_for_update().filter(pk=owner_pk).values_list("pk").first()
+        # NO KEY UPDATE, as _class_of: a seat being inserted holds KEY SHARE on its class.
+        Booking.objects.select_for_update(no_key=True).filter(pk=owner_pk).values_list("pk").first()
     return Booking.objects.select_for_update().get(pk=pk)
 
 

@@ -19,7 +19,12 @@ from drf_spectacular.utils import extend_schema
 from bookings.engine import graphs
 from bookings.models import Booking, Project
 from bookings.selectors.booking_lists import bookings_search, project_class_open
-from bookings.selectors.timekit import access_booking, access_project, access_resource
+from bookings.selectors.timekit import (
+    access_booking,
+    access_project,
+    access_resource,
+    class_summary,
+)
 from bookings.services.deletion import booking_delete
 from bookings.services.group_bookings import booking_action, class_create, seat_create
 from bookings.v2 import bookings_schema as schema
@@ -73,7 +78,10 @@ def present(request, booking: Booking, includes) -> dict:
 
 
 def reload(application: Application, booking: Booking, includes) -> Booking:
-    """The booking again, with what its includes read (one query per relation, not per row)."""
+    """The booking again, with what its includes read (one query per relation, not per row);
+    the one in hand when nothing is included (the native fields are all it shows)."""
+    if not includes:
+        return booking
     return booking_relations(
         Booking.objects.filter(application=application, pk=booking.pk), includes
     ).get()
@@ -132,26 +140,25 @@ SEAT_FIELDS = {"owner_booking_id": "related.owner_booking_id", "seats": "related
 
 def _create_seat(application: Application, fields: dict, project: Project | None) -> Booking:
     related, customer = fields["related"], fields["customer"]
-    klass = _referenced(
-        "related.owner_booking_id",
-        access_booking,
-        application=application,
-        booking_id=related["owner_booking_id"],
-    )
+    # What the checks below need of the class, in one narrow read (the seat service locks and
+    # re-checks the class itself).
+    klass = class_summary(application=application, booking_id=related["owner_booking_id"])
+    if klass is None:
+        raise ValidationFailed.one("related.owner_booking_id", "not_found", "Booking not found.")
     if klass.graph != graphs.GROUP_OWNER:
         raise ValidationFailed.one("related.owner_booking_id", "not_found", "Not a class.")
-    if "resource_id" in fields and fields["resource_id"] != klass.account.sub:
+    if "resource_id" in fields and fields["resource_id"] != klass.resource_id:
         raise ValidationFailed.one(
             "resource_id", "not_the_class_resource", "The class is another resource's."
         )
     try:
         return seat_create(
             application=application,
-            owner_booking_id=klass.booking_id,
+            owner_booking_id=related["owner_booking_id"],
             customer_name=customer["name"],
             customer_email=customer["email"],
             # Without one, the customer is taken to be in the class's zone (times in mails).
-            customer_timezone=customer.get("timezone") or klass.account.default_tzid,
+            customer_timezone=customer.get("timezone") or klass.resource_tzid,
             customer_extra=customer["extra"],
             seats=related.get("seats") or fields.get("seats") or 1,
             project=project,
