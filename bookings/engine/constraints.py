@@ -31,6 +31,7 @@ converted the same way; a datetime with an offset is an instant, one without is 
 """
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -59,6 +60,15 @@ KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "allow_weekdays": (DAYS, ()),
     "block_weekends": (DAYS, ()),
 }
+
+# The wire forms, as patterns that JSON Schema (ECMA-262) reads as Python does: the schema of
+# /v2 states exactly what is accepted. A day name in any letter case; a period bound is a date,
+# or a date and time (with seconds and fraction optional) with or without an offset.
+DAY_PATTERN = "^(" + "|".join("".join(f"[{c.upper()}{c}]" for c in day) for day in WEEKDAYS) + ")$"
+PERIOD_BOUND_PATTERN = (
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    "(T[0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})?)?$"
+)
 
 _LOCAL_EPOCH = dt.date(1970, 1, 1)
 
@@ -197,9 +207,9 @@ def _names() -> str:
 
 def _day(name: str, fields: Mapping) -> int:
     value = fields.get("day")
-    if not isinstance(value, str) or value.strip().lower() not in WEEKDAYS:
+    if not isinstance(value, str) or not re.fullmatch(DAY_PATTERN, value):
         raise ConstraintError(f"{name}.day", "A day name, Monday to Sunday.")
-    return WEEKDAYS.index(value.strip().lower())
+    return WEEKDAYS.index(value.lower())
 
 
 def _hours(name: str, fields: Mapping) -> tuple[int, int]:
@@ -237,7 +247,8 @@ def _period(name: str, fields: Mapping) -> tuple[PeriodBound, PeriodBound]:
 
 
 def _period_bound(text: str) -> PeriodBound | None:
-    text = text.strip()
+    if not re.fullmatch(PERIOD_BOUND_PATTERN, text):
+        return None
     try:
         if len(text) == 10:
             return dt.date.fromisoformat(text)

@@ -29,7 +29,7 @@ from bookings.v2.views import V2View, data, data_serializer
 from scheduling.api.fields import BooleanField, CharField, ChoiceField, IdListField, TzidField
 from scheduling.engine import limits
 from scheduling.engine.zones import zone
-from scheduling.errors import ValidationFailed
+from scheduling.errors import NotFound, ValidationFailed
 from scheduling.models import Account
 
 DEFAULT_WINDOW = dt.timedelta(weeks=4)
@@ -162,7 +162,12 @@ class AvailabilityView(V2View):
         if is_widget_caller(request):
             project = widget_project_required(request, fields.get("project_id"))
         elif "project_id" in fields:
-            project = access_project(application=application, project_id=fields["project_id"])
+            try:
+                project = access_project(application=application, project_id=fields["project_id"])
+            except NotFound:  # an id in the body: a 422 on it, as everywhere in /v2
+                raise ValidationFailed.one(
+                    "project_id", "not_found", "Project not found."
+                ) from None
         if project is not None:
             settings = _project_settings(project)
             if is_widget_caller(request):

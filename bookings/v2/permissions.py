@@ -15,7 +15,7 @@ from rest_framework.permissions import BasePermission
 
 from bookings.models import Project, WidgetKey
 from bookings.selectors.timekit import access_project
-from scheduling.errors import Forbidden, ValidationFailed
+from scheduling.errors import Forbidden, NotFound, ValidationFailed
 
 REFUSED = "The widget key may not make this call; use the API key."
 
@@ -47,9 +47,13 @@ class WidgetAllowed(BasePermission):
 
 
 def widget_project_required(request, project_id: object, *, field: str = "project_id") -> Project:
-    """For a widget caller: the project it names, which must be one of its application's
-    (another application's or a missing one is a 404; no project at all a 422 on `field`).
-    A view calls it only for widget callers; the API key may also use inline settings."""
+    """For a widget caller: the project it names, which must be one of its application's. The
+    id comes in the body or the query, so a missing one, another application's or none at all
+    is a 422 on `field` (as every id a /v2 body names). A view calls it only for widget callers;
+    the API key may also use inline settings."""
     if project_id in (None, ""):
         raise ValidationFailed.one(field, "required", "A widget key must name a project.")
-    return access_project(application=request.user.application, project_id=project_id)
+    try:
+        return access_project(application=request.user.application, project_id=project_id)
+    except NotFound:
+        raise ValidationFailed.one(field, "not_found", "Project not found.") from None

@@ -99,6 +99,16 @@ class AvailabilitySerializer(serializers.Serializer):
         fields["to"] = MomentField(required=False)
         return fields
 
+    def validate(self, attrs: dict) -> dict:
+        """What is stored is what POST /v2/availability with this project will accept: its own
+        serializer checks the bounds a pattern cannot say (a length of 5 minutes to a day)."""
+        from bookings.v2.availability import AvailabilitySettingsSerializer
+
+        check = AvailabilitySettingsSerializer(data=attrs)
+        if not check.is_valid():
+            raise serializers.ValidationError(check.errors)
+        return attrs
+
 
 class BookingSettingsSerializer(serializers.Serializer):
     allow_double_bookings = BooleanField(required=False)

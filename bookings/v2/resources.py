@@ -14,11 +14,17 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 
 from bookings.availability import resource_constraints, resource_constraints_set
-from bookings.engine.constraints import KINDS, ConstraintError, constraint_parse
+from bookings.engine.constraints import (
+    DAY_PATTERN,
+    KINDS,
+    PERIOD_BOUND_PATTERN,
+    PERIODS,
+    ConstraintError,
+    constraint_parse,
+)
 from bookings.selectors.timekit import access_resource, resources_of
 from bookings.v2.views import V2View, data, data_serializer
 from scheduling.api.fields import CharField, JSONObjectField, ListField, TzidField
-from scheduling.api.input_schema import STORABLE
 from scheduling.models import Account
 from scheduling.services.accounts import resource_create, resource_delete, resource_update
 
@@ -26,21 +32,39 @@ CONSTRAINTS = frozenset(KINDS)
 MAX_CONSTRAINTS = 100
 
 
+def _field_schema(family: str, field: str) -> dict:
+    if field == "day":
+        return {"type": "string", "pattern": DAY_PATTERN}
+    if family == PERIODS:
+        return {"type": "string", "pattern": PERIOD_BOUND_PATTERN}
+    return {"type": "integer", "minimum": 0, "maximum": 24}
+
+
+def _constraint_schema(name: str) -> dict:
+    """One constraint kind: `{name: {its fields}}`, every field required, no other."""
+    family, takes = KINDS[name]
+    if takes:
+        value = {
+            "type": "object",
+            "properties": {field: _field_schema(family, field) for field in takes},
+            "required": list(takes),
+            "additionalProperties": False,
+        }
+    else:
+        value = {"type": ["object", "null"], "maxProperties": 0}
+    return {
+        "type": "object",
+        "properties": {name: value},
+        "required": [name],
+        "additionalProperties": False,
+    }
+
+
 @extend_schema_field(
     {
-        "type": "object",
-        "minProperties": 1,
-        "maxProperties": 1,
-        "propertyNames": {"enum": sorted(CONSTRAINTS)},
-        "additionalProperties": {
-            "type": "object",
-            "propertyNames": {"pattern": STORABLE},
-            "additionalProperties": {
-                "type": ["string", "integer", "number", "boolean", "null"],
-                "pattern": STORABLE,
-            },
-        },
-        "description": 'One Timekit constraint, e.g. {"allow_hours": {"start": 9, "end": 17}}',
+        "oneOf": [_constraint_schema(name) for name in sorted(KINDS)],
+        "description": 'One Timekit constraint, e.g. {"allow_hours": {"start": 9, "end": 17}}; '
+        "a start hour before its end hour, a period's start before its end (422 otherwise).",
     }
 )
 class ConstraintField(JSONObjectField):

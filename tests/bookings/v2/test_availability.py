@@ -374,12 +374,13 @@ def test_the_requests_fields_override_the_projects(v2, app_creds, pair):
     assert slots(response) == [(at(10).isoformat(), ["Ann"]), (at(11).isoformat(), ["Ann"])]
 
 
-def test_another_applications_project_is_not_found(v2, app_creds):
+def test_another_applications_project_is_a_422_on_project_id(v2, app_creds):
     other = make_application("Other")
     project = Project.objects.create(application=other.application, name="Theirs", slug="theirs")
     response = v2.v2("POST", "/v2/availability", {"project_id": str(project.project_id)})
-    assert response.status_code == 404
-    assert response.json() == {"error": "Project not found."}
+    assert response.status_code == 422
+    assert "project_id" in response.json()["errors"]
+    assert response.json()["errors"]["project_id"] == ["Project not found."]
 
 
 def test_another_applications_resource_is_a_422_naming_its_index(v2, app_creds):

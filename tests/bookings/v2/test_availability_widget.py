@@ -42,8 +42,9 @@ def test_the_widget_may_not_ask_about_other_resources(widget, project, app_creds
     assert "resources.0" in response.json()["errors"]
 
 
-def test_another_applications_project_is_a_404_for_the_widget(widget):
+def test_another_applications_project_is_a_422_for_the_widget(widget):
     stranger = make_application().application
     theirs = project_create(application=stranger, name="Theirs")
     response = ask(widget, {"project_id": str(theirs.project_id)})
-    assert response.status_code == 404
+    assert response.status_code == 422
+    assert "project_id" in response.json()["errors"]

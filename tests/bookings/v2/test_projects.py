@@ -302,3 +302,16 @@ def test_paths_answer_with_a_trailing_slash_and_post_is_not_redirected(v2):
     assert v2.v2("GET", f"/v2/projects/{project_id}/").status_code == 200
     assert v2.v2("GET", f"/v2/projects/embed/{project_id}/").status_code == 200
     assert v2.v2("GET", "/v2/projects/hosted/slash/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("availability", "field"),
+    [
+        ({"length": "0 minutes"}, "availability.length"),
+        ({"buffer": "2 days"}, "availability.buffer"),
+    ],
+)
+def test_a_project_stores_only_availability_its_availability_accepts(v2, availability, field):
+    response = v2.v2("POST", "/v2/projects", {"name": "Bounds", "availability": availability})
+    assert response.status_code == 422
+    assert field in response.json()["errors"]

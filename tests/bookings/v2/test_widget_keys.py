@@ -9,7 +9,7 @@ from bookings.services.projects import project_create
 from bookings.services.widget_keys import widget_key_create, widget_key_rotate
 from bookings.v2.permissions import widget_project_required
 from scheduling.api.authentication import Caller
-from scheduling.errors import NotFound, ValidationFailed
+from scheduling.errors import ValidationFailed
 from tests.clock import FROZEN_NOW
 from tests.factories import make_application
 
@@ -54,8 +54,9 @@ def test_a_widget_caller_must_name_a_project_of_its_application(app_creds):
     mine = project_create(application=app_creds.application, name="Mine")
     theirs = project_create(application=make_application().application, name="Theirs")
     assert widget_project_required(request, str(mine.project_id)) == mine
-    with pytest.raises(NotFound):
+    with pytest.raises(ValidationFailed) as raised:
         widget_project_required(request, str(theirs.project_id))
+    assert list(raised.value.errors) == ["project_id"]
     with pytest.raises(ValidationFailed) as raised:
         widget_project_required(request, None)
     assert list(raised.value.errors) == ["project_id"]
