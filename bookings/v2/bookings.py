@@ -27,6 +27,7 @@ from bookings.selectors.timekit import (
 )
 from bookings.services.deletion import booking_delete
 from bookings.services.group_bookings import booking_action, class_create, seat_create
+from bookings.services.one_to_one import booking_create, booking_reschedule
 from bookings.v2 import bookings_schema as schema
 from bookings.v2.availability import project_slot_offered
 from bookings.v2.bookings_input import (
@@ -171,9 +172,6 @@ def _create_seat(application: Application, fields: dict, project: Project | None
 
 
 def _create_one_to_one(application: Application, fields: dict, project: Project | None):
-    # The one-to-one service is its own slice of issue 9 (bookings/services/one_to_one.py).
-    from bookings.services.one_to_one import booking_create
-
     resource = _referenced(
         "resource_id", access_resource, application=application, resource_id=fields["resource_id"]
     )
@@ -394,9 +392,6 @@ class BookingRescheduleView(V2View):
         output_tz(request)  # a bad header is refused before anything changes
         booking = access_booking(application=application, booking_id=booking_id)
         fields = self.valid(RescheduleSerializer, request.data)
-        # The one-to-one service is its own slice of issue 9 (bookings/services/one_to_one.py).
-        from bookings.services.one_to_one import booking_reschedule
-
         resource = None
         if "resource_id" in fields:
             resource = _referenced(

@@ -9,8 +9,6 @@ from bookings.engine import graphs
 from bookings.models import Booking
 from tests.bookings.v2.bookings_calls import HOUR, START, created, iso, make_project, make_resource
 
-pytest.importorskip("bookings.services.one_to_one")
-
 pytestmark = pytest.mark.django_db
 
 CUSTOMER = {"name": "Marty McFly", "email": "marty@example.test", "timezone": "Europe/Paris"}
