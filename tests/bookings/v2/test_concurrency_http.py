@@ -4,6 +4,7 @@ visitors for one slot get one booking."""
 import datetime as dt
 from collections import Counter
 
+import pytest
 import requests
 
 from bookings.models import Booking
@@ -19,21 +20,32 @@ pytestmark = needs_concurrent_writers
 RACERS = 50
 
 
-def visitors(live_server, key: str) -> list[requests.Session]:
-    """One keep-alive connection per visitor, opened before the race (the live server's listen
-    backlog is small: fifty new connections at once would be reset, not raced)."""
-    sessions = []
-    for _ in range(RACERS):
-        session = requests.Session()
-        session.headers["Authorization"] = basic(key)
-        assert session.get(f"{live_server.url}/v2/resources", timeout=30).status_code == 200
-        sessions.append(session)
-    return sessions
+@pytest.fixture
+def visitors(live_server):
+    """visitors(key): one keep-alive connection per visitor, opened before the race (the live
+    server's listen backlog is small: fifty new connections at once would be reset, not raced).
+    Closed afterwards, so that the live server (one for the whole session) lets go of the
+    database connections its fifty threads hold."""
+    opened: list[requests.Session] = []
+
+    def open_sessions(key: str) -> list[requests.Session]:
+        for _ in range(RACERS):
+            session = requests.Session()
+            opened.append(session)
+            session.headers["Authorization"] = basic(key)
+            assert session.get(f"{live_server.url}/v2/resources", timeout=30).status_code == 200
+        return opened[-RACERS:]
+
+    yield open_sessions
+    for session in opened:
+        session.close()
 
 
-def test_fifty_seat_requests_for_twenty_seats_take_exactly_twenty(live_server, app_creds, resource):
+def test_fifty_seat_requests_for_twenty_seats_take_exactly_twenty(
+    live_server, app_creds, resource, visitors
+):
     klass = make_class(app_creds, resource, max_seats=20)
-    sessions = visitors(live_server, app_creds.client_secret)
+    sessions = visitors(app_creds.client_secret)
 
     def take_a_seat(n: int) -> int:
         return (
@@ -58,10 +70,10 @@ def test_fifty_seat_requests_for_twenty_seats_take_exactly_twenty(live_server, a
     assert klass.seat_bookings.filter(state="confirmed").count() == 20
 
 
-def test_fifty_instant_bookings_of_one_slot_make_one_booking(live_server, app_creds):
+def test_fifty_instant_bookings_of_one_slot_make_one_booking(live_server, app_creds, visitors):
     resource = make_account(app_creds.application, kind=Account.Kind.RESOURCE, name="Room")
     start = FROZEN_NOW + dt.timedelta(days=3)
-    sessions = visitors(live_server, app_creds.client_secret)
+    sessions = visitors(app_creds.client_secret)
 
     def book(n: int) -> tuple[int, tuple[str, ...]]:
         answer = sessions[n].post(
