@@ -21,3 +21,9 @@ ALLOWED_HOSTS = ["*"]
 # Serve static files through the finders: tests never run collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# The live server (one per test session) answers each request in a thread of its own: with
+# persistent connections every keep-alive client held a database connection, and the fifty
+# visitors of the HTTP race tests outgrew PostgreSQL's max_connections. Tests close them after
+# every request.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
