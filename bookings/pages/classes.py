@@ -25,14 +25,19 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bookings.action_links import action_token, action_token_read
+from bookings.action_links import action_token
 from bookings.engine.seats import seat_request_problem, seats_left
 from bookings.models import Booking, WaitlistEntry
 from bookings.pages.class_forms import SeatForm, WaitlistForm
 from bookings.pages.display import day_label, span_text
 from bookings.pages.zones import VisitorZone, asked_zone, remember_zone, visitor_zone
 from bookings.pages.zones import zone_options as zone_choices
-from bookings.selectors.classes import public_class, public_resource, upcoming_classes
+from bookings.selectors.classes import (
+    booking_for_cancel_link,
+    public_class,
+    public_resource,
+    upcoming_classes,
+)
 from bookings.services.group_bookings import class_seats, seat_create
 from bookings.services.waitlist import waitlist_claim, waitlist_claim_token_read, waitlist_join
 from scheduling.errors import NotFound, ValidationFailed
@@ -220,14 +225,7 @@ def _add_errors(form, exc: ValidationFailed) -> None:
 @require_GET
 def seat_done(request: HttpRequest, token: str) -> HttpResponse:
     """The seat just taken (or claimed), with its cancel link."""
-    link = action_token_read(token)
-    seat = None
-    if link is not None and link.action == CANCEL:
-        seat = (
-            Booking.objects.select_related("owner_booking", "account")
-            .filter(booking_id=uuid_or_none(link.booking_id), owner_booking__isnull=False)
-            .first()
-        )
+    seat = booking_for_cancel_link(token=token, owner_booking__isnull=False)
     if seat is None:
         return not_found(request, "seat")
     visitor = _visitor(request, _zone_or(seat.customer_timezone, seat.account.default_tzid))

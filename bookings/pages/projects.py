@@ -24,16 +24,16 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from bookings.action_links import action_token, action_token_read
+from bookings.action_links import action_token
 from bookings.availability import availability_slots
 from bookings.engine import graphs
 from bookings.models import Booking, Project
-from bookings.pages.classes import class_view, not_found, uuid_or_none
+from bookings.pages.classes import class_view, not_found
 from bookings.pages.display import day_label, span_text
 from bookings.pages.forms import TzidFormField
 from bookings.pages.zones import VisitorZone, asked_zone, remember_zone, visitor_zone, zone_options
 from bookings.selectors.booking_lists import classes_bookable
-from bookings.selectors.classes import public_project
+from bookings.selectors.classes import booking_for_cancel_link, public_project
 from bookings.services.one_to_one import booking_create
 from bookings.v2.availability import project_availability_request, project_slot_offered
 from scheduling.errors import NotFound, ValidationFailed
@@ -71,15 +71,11 @@ def _visitor(request: HttpRequest, project: Project) -> VisitorZone:
     return visitor_zone(request, asked=asked_zone(data), default=default)
 
 
-def _project_or_404(slug: str) -> Project:
-    return public_project(slug=slug)
-
-
 @never_cache
 @require_GET
 def project_page(request: HttpRequest, slug: str) -> HttpResponse:
     try:
-        project = _project_or_404(slug)
+        project = public_project(slug=slug)
     except NotFound:
         return not_found(request, "page")
     visitor = _visitor(request, project)
@@ -145,7 +141,7 @@ def _days(slug: str, slots, tzid: str) -> list[tuple[str, list[dict]]]:
 @require_http_methods(["GET", "POST"])
 def project_confirm(request: HttpRequest, slug: str) -> HttpResponse:
     try:
-        project = _project_or_404(slug)
+        project = public_project(slug=slug)
     except NotFound:
         return not_found(request, "page")
     if _graph(project) in CLASS_GRAPHS:
@@ -220,14 +216,7 @@ def _confirm_page(request, project, visitor, slot, form, *, status: int = 200) -
 @never_cache
 @require_GET
 def project_done(request: HttpRequest, token: str) -> HttpResponse:
-    link = action_token_read(token)
-    booking = None
-    if link is not None and link.action == CANCEL:
-        booking = (
-            Booking.objects.select_related("account", "project")
-            .filter(booking_id=uuid_or_none(link.booking_id), project__isnull=False)
-            .first()
-        )
+    booking = booking_for_cancel_link(token=token, project__isnull=False)
     if booking is None:
         return not_found(request, "booking")
     tzid = asked_zone(request.GET) or booking.customer_timezone or booking.account.default_tzid

@@ -59,3 +59,22 @@ def public_project(*, slug: str) -> Project:
     if found is None or not found.application.is_active:
         raise NotFound("Project not found.")
     return found
+
+
+def booking_for_cancel_link(*, token: str, **narrowed) -> Booking | None:
+    """The booking a customer's signed cancel link names (the done pages show it), narrowed by
+    `narrowed` (e.g. seats only); None for a bad token or another action's."""
+    from bookings.action_links import action_token_read
+
+    link = action_token_read(token)
+    if link is None or link.action != "cancel_by_customer":
+        return None
+    try:
+        key = uuid.UUID(link.booking_id)
+    except ValueError:
+        return None
+    return (
+        Booking.objects.select_related("account", "owner_booking", "project")
+        .filter(booking_id=key, **narrowed)
+        .first()
+    )
