@@ -321,6 +321,40 @@ CALLBACK_ALLOWED_NETWORKS = [
 CALLBACK_CONNECT_TIMEOUT = float(os.environ.get("CALLBACK_CONNECT_TIMEOUT", "3"))
 CALLBACK_READ_TIMEOUT = float(os.environ.get("CALLBACK_READ_TIMEOUT", "10"))
 
+# --- Calendar sync (docs/sync.md) ---
+# Every provider endpoint is a setting, so that a deployment (or a test) can point it elsewhere.
+GOOGLE_CLIENT_ID = os.environ.get("GOOGLE_CLIENT_ID", "")
+GOOGLE_CLIENT_SECRET = os.environ.get("GOOGLE_CLIENT_SECRET", "")
+GOOGLE_OAUTH_AUTHORIZE_URL = os.environ.get(
+    "GOOGLE_OAUTH_AUTHORIZE_URL", "https://accounts.google.com/o/oauth2/v2/auth"
+)
+GOOGLE_OAUTH_TOKEN_URL = os.environ.get(
+    "GOOGLE_OAUTH_TOKEN_URL", "https://oauth2.googleapis.com/token"
+)
+# google-api-python-client's api_endpoint: must end in calendar/v3/.
+GOOGLE_CALENDAR_API_URL = os.environ.get(
+    "GOOGLE_CALENDAR_API_URL", "https://www.googleapis.com/calendar/v3/"
+)
+MICROSOFT_CLIENT_ID = os.environ.get("MICROSOFT_CLIENT_ID", "")
+MICROSOFT_CLIENT_SECRET = os.environ.get("MICROSOFT_CLIENT_SECRET", "")
+MICROSOFT_OAUTH_AUTHORIZE_URL = os.environ.get(
+    "MICROSOFT_OAUTH_AUTHORIZE_URL",
+    "https://login.microsoftonline.com/common/oauth2/v2.0/authorize",
+)
+MICROSOFT_OAUTH_TOKEN_URL = os.environ.get(
+    "MICROSOFT_OAUTH_TOKEN_URL", "https://login.microsoftonline.com/common/oauth2/v2.0/token"
+)
+MICROSOFT_GRAPH_URL = os.environ.get("MICROSOFT_GRAPH_URL", "https://graph.microsoft.com/v1.0")
+# Synced events are kept for this window around now (recurrences are expanded within it).
+SYNC_WINDOW_PAST_DAYS = int(os.environ.get("SYNC_WINDOW_PAST_DAYS", "7"))
+SYNC_WINDOW_FUTURE_DAYS = int(os.environ.get("SYNC_WINDOW_FUTURE_DAYS", "365"))
+# Connections without push (CalDAV, ICS) are pulled this often; pushed ones too, as a safety net.
+SYNC_POLL_MINUTES = int(os.environ.get("SYNC_POLL_MINUTES", "15"))
+# How long an authorization link (a resource's googleCalendarAuthUrl) stays valid.
+SYNC_AUTH_LINK_MAX_AGE_SECONDS = int(
+    os.environ.get("SYNC_AUTH_LINK_MAX_AGE_SECONDS", str(7 * 24 * 3600))
+)
+
 # --- Logs (README, "Logs and request ids") ---
 # JSON lines by default (one per request from config.request_log, with its request id); plain
 # text for people reading a terminal.

@@ -51,6 +51,10 @@ ensure_venv() {
     if [ ! -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ]; then
         say "installing dependencies ($extras)"
         "$VENV/bin/python" -m pip install --quiet --upgrade pip
+        # caldav pulls in urllib3-future, whose wheel replaces urllib3 at every interpreter start
+        # (breaking requests-based tools such as the schemathesis CLI); built from source with
+        # URLLIB3_NO_OVERRIDE set, it installs beside urllib3 instead.
+        export URLLIB3_NO_OVERRIDE=1 PIP_NO_BINARY=urllib3-future
         if [ "$extras" = "base" ]; then
             "$VENV/bin/python" -m pip install --quiet -e "$ROOT"
         else

@@ -38,6 +38,15 @@ class Account(TimestampedModel):
     name = models.CharField(max_length=200, blank=True, default="")
     email = models.EmailField(blank=True, default="")
     default_tzid = models.CharField(max_length=64, default="Etc/UTC")
+    # Seed 000 built in: the events of this calendar (one of the account's own) are the
+    # account's available periods, kept in step as they change; they are not busy time.
+    availability_calendar = models.ForeignKey(
+        "scheduling.Calendar",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["sub"]

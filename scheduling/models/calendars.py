@@ -15,6 +15,9 @@ class Calendar(TimestampedModel):
     readonly = models.BooleanField(default=False)
     deleted = models.BooleanField(default=False)
     primary = models.BooleanField(default=False)
+    # Whether the calendar's events count as busy time when a query names no calendars (an
+    # OnSched resource can keep its synced calendar out of availability: calendarAvailability 0).
+    counts_as_busy = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["account_id", "-primary", "name", "id"]
