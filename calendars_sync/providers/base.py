@@ -36,10 +36,18 @@ class RemoteCalendar:
     readonly: bool = False
 
 
+SERIES_SEPARATOR = "#"
+
+
 @dataclass(frozen=True)
 class RemoteEvent:
     """One event (one instance of a recurring event: recurrences arrive expanded within the
-    pull's window, each instance with its own stable id) as the provider holds it."""
+    pull's window, each instance with its own stable id) as the provider holds it.
+
+    Ids: a single event's `remote_id` is its provider id, which is also its series id. An instance
+    of a recurring series has `remote_id = f"{series_id}#{instance key}"` (the instance key: the
+    provider's instance id or the instance's original start, e.g. RECURRENCE-ID in UTC), so that
+    the service can drop every stored instance of a series by its series id."""
 
     remote_id: str
     start: dt.datetime | dt.date  # a date for all-day events (end exclusive)
@@ -56,12 +64,18 @@ class RemoteEvent:
 class Pull:
     """What changed since `state`. With `full`, `events` is everything in the window and any
     stored event missing from it is gone; otherwise `events` are upserts and `deleted` the
-    provider ids removed (a cancelled instance is a deletion). `state` is the new sync state."""
+    provider ids removed (a cancelled instance is a deletion). `state` is the new sync state
+    (opaque to the service; adapters may keep JSON in it)."""
 
     events: list[RemoteEvent]
     deleted: list[str]
     full: bool
     state: str
+    # Series (a single event's id, or a recurring series' id) whose every stored instance is gone.
+    deleted_series: list[str] = field(default_factory=list)
+    # Series given whole in `events`: stored instances of them that `events` lacks are gone
+    # (a changed recurring object re-read from CalDAV, an edited Google series).
+    replaced_series: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
