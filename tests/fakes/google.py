@@ -93,7 +93,7 @@ class FakeGoogle:
         self.requests: list[Recorded] = []
         self.deliveries: list[Delivery] = []
         self._delivered = threading.Condition(self.lock)
-        self._failures: list[tuple[int, float | None, str | None]] = []
+        self._failures: list[tuple[int, float | str | None, str | None]] = []
         self._snapshots: OrderedDict[str, tuple[list[bytes], str]] = OrderedDict()
         self._server: ThreadingHTTPServer | None = None
         self.port = 0
@@ -213,7 +213,12 @@ class FakeGoogle:
                 calendar.epoch += 1
 
     def fail_next(
-        self, status: int, *, retry_after: float | None = None, count: int = 1, reason: str = ""
+        self,
+        status: int,
+        *,
+        retry_after: float | str | None = None,  # seconds, or an HTTP date as a string
+        count: int = 1,
+        reason: str = "",
     ) -> None:
         """The next `count` Calendar API calls answer `status` with Google's error body (429:
         usageLimits/rateLimitExceeded; 403 needs `reason`; 5xx: backendError) and Retry-After."""
@@ -318,13 +323,17 @@ class FakeGoogle:
             )
         return email
 
-    def _fail(self, status: int, retry_after: float | None, reason: str | None) -> None:
+    def _fail(self, status: int, retry_after: float | str | None, reason: str | None) -> None:
         domain, default_reason, message = DEFAULT_FAILURE_REASONS.get(
             status, ("global", "backendError", "Backend Error")
         )
         if status == 403:
             domain, message = "usageLimits", "Rate Limit Exceeded"
-        headers = {"Retry-After": f"{retry_after:g}"} if retry_after is not None else {}
+        headers = {}
+        if retry_after is not None:
+            headers["Retry-After"] = (
+                retry_after if isinstance(retry_after, str) else f"{retry_after:g}"
+            )
         raise ApiError(status, reason or default_reason, message, domain=domain, headers=headers)
 
 

@@ -1,6 +1,8 @@
 """GoogleAdapter through google-api-python-client against the local fake Google."""
 
 import datetime as dt
+import email.utils
+import time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -73,6 +75,31 @@ def test_full_pull_follows_pages_of_2500(google, adapter):
     assert "pageToken" in lists[1].query
     assert lists[0].query["singleEvents"] == "true"
     assert lists[0].query["showDeleted"] == "false"
+
+
+@pytest.mark.timing
+def test_a_full_pull_of_10000_events_takes_little_cpu(google, adapter):
+    # bench/sync.py's target is 5 s for the whole import; the adapter and the fake (same
+    # process) must leave most of it to the database.
+    start = dt.datetime(2026, 10, 2, tzinfo=dt.UTC)
+    for index in range(10_000):
+        begins = start + dt.timedelta(minutes=10 * index)
+        google.put_event(
+            EMAIL,
+            {
+                "summary": f"e{index}",
+                "start": {"dateTime": begins.isoformat()},
+                "end": {"dateTime": (begins + dt.timedelta(minutes=5)).isoformat()},
+            },
+        )
+    cpu = time.process_time()
+
+    pull = _full(adapter)
+
+    assert len(pull.events) == 10_000
+    used = time.process_time() - cpu
+    assert used < 1.0
+    assert sum(r.path.endswith("/events") for r in google.requests) == 4
 
 
 def test_full_pull_keeps_to_the_window(google, adapter):
@@ -177,6 +204,16 @@ def test_429_raises_rate_limited_with_retry_after(google, adapter):
     assert len(google.requests) == 1  # the client library did not retry on its own
 
 
+def test_retry_after_as_an_http_date_becomes_seconds(google, adapter):
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=120)
+    google.fail_next(503, retry_after=email.utils.format_datetime(later, usegmt=True))
+
+    with pytest.raises(RateLimited) as raised:
+        _full(adapter)
+
+    assert 100 < raised.value.retry_after <= 120
+
+
 def test_5xx_and_403_rate_limits_raise_rate_limited(google, adapter):
     google.fail_next(503)
     google.fail_next(403, reason="userRateLimitExceeded")
@@ -248,6 +285,23 @@ def test_a_shortened_series_cancels_its_lost_instances(google, adapter):
 
     assert len(pull.events) == 2
     assert pull.deleted == [f"{series['id']}#20261203T090000Z"]
+
+
+def test_a_moved_instance_keeps_its_instance_id(google, adapter):
+    series = google.put_event(EMAIL, _event(1, recurrence=["RRULE:FREQ=DAILY;COUNT=3"]))
+    state = _full(adapter).state
+    moved = OutgoingEvent(
+        summary="Later",
+        start=dt.datetime(2026, 12, 2, 15, tzinfo=dt.UTC),
+        end=dt.datetime(2026, 12, 2, 16, tzinfo=dt.UTC),
+    )
+
+    adapter.event_put(EMAIL, moved, remote_id=f"{series['id']}#20261202T090000Z")
+    [event] = adapter.pull(EMAIL, state=state, window=WINDOW).events
+
+    assert event.remote_id == f"{series['id']}#20261202T090000Z"
+    assert (event.summary, event.start.hour) == ("Later", 15)
+    assert [e.summary for e in _full(adapter).events] == ["Busy", "Later", "Busy"]
 
 
 def test_a_weekly_berlin_series_keeps_nine_oclock_across_the_october_change(google, adapter):
