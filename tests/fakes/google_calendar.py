@@ -16,6 +16,7 @@ As Google documents (https://developers.google.com/calendar/api/v3/reference/eve
 import base64
 import datetime as dt
 import json
+import re
 import secrets
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +27,7 @@ from dateutil import rrule
 DEFAULT_HORIZON = dt.timedelta(days=730)  # expansion bound when a list names no window
 MAX_INSTANCES = 5000
 UTC = dt.UTC
+UNTIL_DATE = re.compile(r"UNTIL=(\d{8})(?=;|$)")
 
 
 class ApiError(Exception):
@@ -253,7 +255,7 @@ class Calendar:
         duration = end - start
         low = (window[0] or start) - duration
         high = window[1] or (start + DEFAULT_HORIZON)
-        rules = rrule.rrulestr("\n".join(master["recurrence"]), dtstart=first, forceset=True)
+        rules = _rules(master["recurrence"], first)
         found = []
         for local_start in rules.xafter(low, count=MAX_INSTANCES, inc=False):
             if local_start >= high:
@@ -321,9 +323,21 @@ def _key(local_start: dt.datetime, *, all_day: bool) -> str:
     return local_start.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
+def _rules(recurrence: list[str], first: dt.datetime) -> rrule.rruleset:
+    """The series' rule set from its RFC 5545 lines, starting at its first local start. A date
+    UNTIL (all-day series) means through that day: dateutil wants UTC with an aware start."""
+    lines = [UNTIL_DATE.sub(r"UNTIL=\1T235959Z", line) for line in recurrence]
+    return rrule.rrulestr("\n".join(lines), dtstart=first, forceset=True)
+
+
 def _check_times(resource: dict[str, Any]) -> None:
     if resource.get("status") == "cancelled":
         return
+    if resource.get("recurrence"):
+        try:
+            _rules(resource["recurrence"], dt.datetime.now(UTC))
+        except (ValueError, TypeError) as error:
+            raise ApiError(400, "invalid", "Invalid recurrence rule.") from error
     for side in ("start", "end"):
         when = resource.get(side) or {}
         if "date" not in when and "dateTime" not in when:

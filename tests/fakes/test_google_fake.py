@@ -251,6 +251,24 @@ def test_writing_to_a_read_only_calendar_answers_403(google, bearer):
     assert answer.json()["error"]["errors"][0]["reason"] == "requiredAccessLevel"
 
 
+def test_an_invalid_recurrence_answers_400(google, bearer):
+    body = _event(1, recurrence=["RRULE:FREQ=SOMETIMES"])
+
+    answer = requests.post(_events_url(google), json=body, headers=bearer, timeout=5)
+
+    assert answer.status_code == 400
+    assert google.events(EMAIL) == []
+
+
+def test_an_event_ending_before_it_starts_answers_400_time_range_empty(google, bearer):
+    body = {**_event(2), "end": {"dateTime": "2026-12-01T09:00:00Z"}}
+
+    answer = requests.post(_events_url(google), json=body, headers=bearer, timeout=5)
+
+    assert answer.status_code == 400
+    assert answer.json()["error"]["errors"][0]["reason"] == "timeRangeEmpty"
+
+
 def test_deleting_an_event_twice_answers_410_deleted(google, bearer):
     event = google.put_event(EMAIL, _event(1))
     url = _events_url(google) + "/" + event["id"]

@@ -254,6 +254,40 @@ def test_a_series_arrives_as_instances_within_the_window(google, adapter):
     ]
 
 
+def test_an_all_day_series_until_a_date_includes_that_date(google, adapter):
+    google.put_event(
+        EMAIL,
+        {
+            "summary": "Away",
+            "start": {"date": "2026-12-01"},
+            "end": {"date": "2026-12-02"},
+            "recurrence": ["RRULE:FREQ=DAILY;UNTIL=20261203"],
+        },
+    )
+
+    pull = _full(adapter)
+
+    assert [event.start for event in pull.events] == [
+        dt.date(2026, 12, 1),
+        dt.date(2026, 12, 2),
+        dt.date(2026, 12, 3),
+    ]
+    assert pull.events[2].end == dt.date(2026, 12, 4)
+    assert pull.events[2].remote_id.endswith("#20261203")
+
+
+def test_a_series_added_later_arrives_as_instances_of_the_first_window(google, adapter):
+    state = _full(adapter).state
+    series = google.put_event(EMAIL, _event(30, recurrence=["RRULE:FREQ=DAILY"]))
+
+    pull = adapter.pull(EMAIL, state=state, window=WINDOW)
+
+    assert [event.remote_id for event in pull.events] == [
+        f"{series['id']}#20261230T090000Z",
+        f"{series['id']}#20261231T090000Z",
+    ]
+
+
 def test_a_cancelled_instance_arrives_as_a_deleted_instance_id(google, adapter):
     series = google.put_event(EMAIL, _event(1, recurrence=["RRULE:FREQ=DAILY;COUNT=3"]))
     state = _full(adapter).state
