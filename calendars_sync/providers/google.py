@@ -122,17 +122,7 @@ class GoogleAdapter:
                     **query,
                 )
             )
-            for item in page.get("items", ()):
-                if item.get("status") != "cancelled":
-                    events.append(_remote_event(item))
-                    continue
-                remote_id = _remote_id(item)
-                # A cancelled instance is one deletion; a cancelled single event or series
-                # master takes every stored instance of its series with it.
-                if SERIES_SEPARATOR in remote_id:
-                    deleted.append(remote_id)
-                else:
-                    deleted_series.append(remote_id)
+            _sort_items(page.get("items", ()), events, deleted, deleted_series)
             page_token = page.get("nextPageToken")
             if not page_token:
                 return Pull(
@@ -277,6 +267,22 @@ def _retry_after(value: str | None) -> float | None:
     if when.tzinfo is None:
         return None
     return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
+
+
+def _sort_items(
+    items: list[dict], events: list[RemoteEvent], deleted: list[str], deleted_series: list[str]
+) -> None:
+    """Upserts to `events`; a cancelled instance is one deletion, a cancelled single event or
+    series master takes every stored instance of its series with it."""
+    for item in items:
+        if item.get("status") != "cancelled":
+            events.append(_remote_event(item))
+            continue
+        remote_id = _remote_id(item)
+        if SERIES_SEPARATOR in remote_id:
+            deleted.append(remote_id)
+        else:
+            deleted_series.append(remote_id)
 
 
 def _remote_event(item: dict) -> RemoteEvent:
