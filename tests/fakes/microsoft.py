@@ -433,7 +433,8 @@ class FakeGraph:
         return token
 
     def link(self, calendar_id: str, **query: str) -> str:
-        return f"{self.graph_url}/me/calendars/{calendar_id}/calendarView/delta?{urlencode(query)}"
+        path = f"{self.graph_url}/me/calendars/{calendar_id}/calendarView/delta"
+        return f"{path}?{urlencode(query, safe='$')}"
 
 
 def parse_prefer(header: str) -> tuple[int, str]:
@@ -873,9 +874,8 @@ def calendars_page(fake: FakeGraph, email: str, query: dict) -> dict:
         "value": value,
     }
     if skip + top < len(mine):
-        answer["@odata.nextLink"] = (
-            f"{fake.graph_url}/me/calendars?{urlencode({'$top': top, '$skip': skip + top})}"
-        )
+        query = urlencode({"$top": top, "$skip": skip + top}, safe="$")
+        answer["@odata.nextLink"] = f"{fake.graph_url}/me/calendars?{query}"
     return answer
 
 
