@@ -76,7 +76,8 @@ from calendars_sync.providers.base import (
 
 T = TypeVar("T")
 PAGE_SIZE = 1000
-SUBSCRIPTION_LIFETIME = dt.timedelta(days=3)  # under Graph's 4230 minutes for Outlook events
+# Graph keeps subscriptions on Outlook events at most 4230 minutes (under 3 days): ask 70 hours.
+SUBSCRIPTION_LIFETIME = dt.timedelta(minutes=4200)
 EXPIRED_CODES = {"syncstatenotfound", "resyncrequired", "syncstateinvalid"}
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 GRAPH_TIME = "%Y-%m-%dT%H:%M:%S"

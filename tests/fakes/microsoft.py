@@ -56,6 +56,8 @@ ERROR_CODES = {
 
 @dataclass(frozen=True)
 class Request:
+    """A request the fake (or a NotificationReceiver) got; header names in lower case."""
+
     method: str
     path: str
     query: dict[str, str]
@@ -450,6 +452,10 @@ def split(url: str) -> tuple[str, dict[str, str]]:
     return parts.path, {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
 
 
+def lower(headers) -> dict[str, str]:
+    return {name.lower(): value for name, value in headers.items()}
+
+
 def as_json(value: Any) -> bytes:
     return json.dumps(value, separators=(",", ":")).encode()
 
@@ -712,7 +718,7 @@ def handler_for(fake: FakeGraph) -> type[BaseHTTPRequestHandler]:
             body = self.rfile.read(length) if length else b""
             path, query = split(self.path)
             with fake.lock:
-                fake.requests.append(Request(self.command, path, query, dict(self.headers), body))
+                fake.requests.append(Request(self.command, path, query, lower(self.headers), body))
             try:
                 if path.startswith("/common/oauth2/v2.0/"):
                     return oauth(fake, self, path, query, body)
@@ -1016,7 +1022,7 @@ class NotificationReceiver:
                 path, query = split(self.path)
                 if "validationToken" in query:
                     receiver.validations.append(
-                        Request("POST", path, query, dict(self.headers), body)
+                        Request("POST", path, query, lower(self.headers), body)
                     )
                     answer = query["validationToken"].encode() if receiver.echo else b""
                     status = 200

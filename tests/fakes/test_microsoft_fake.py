@@ -291,7 +291,7 @@ def test_the_validation_handshake_then_notifications(graph):
         answer = call(graph, "POST", "/subscriptions", json=subscription_body(receiver.url))
         assert answer.status_code == 201
         [validation] = receiver.validations
-        assert validation.headers["Content-Type"].startswith("text/plain")
+        assert validation.headers["content-type"].startswith("text/plain")
         assert validation.body == b""
         assert re.match(r"Validation: ", validation.query["validationToken"])
         subscription = answer.json()
