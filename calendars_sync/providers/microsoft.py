@@ -20,6 +20,12 @@ Sync state: JSON {"deltaLink": url, "instances": {occurrence id: series master i
 occurrence arrives with its own id only, so the map turns it back into the remote id we gave it
 (f"{seriesMasterId}#{occurrence id}"); it holds occurrences only (single events need no entry).
 
+Requests are built by the SDK's request builders (with_url(...) for Graph's absolute nextLink and
+deltaLink URLs) and sent through its pipeline (auth, middleware, errors mapped to ODataError),
+but answers are read as plain JSON (`send`): the SDK's model parsing costs ~20 ms an event plus
+~8 s of imports on first use, which a 10,000-event import cannot afford. Request bodies are
+the SDK's models (Event, Subscription), serialized by it.
+
 The public methods are synchronous; the SDK is async, so each call runs its coroutine with
 asyncio.run, or in a short-lived worker thread when the calling thread already runs a loop.
 """

@@ -6,6 +6,7 @@ error envelope (learn.microsoft.com/graph/errors), calendarView delta
 
 import datetime as dt
 import re
+import time
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -320,3 +321,31 @@ def test_subscriptions_expire_within_4230_minutes_and_can_be_renewed_and_deleted
     assert renewed.json()["expirationDateTime"] == later
     assert call(graph, "DELETE", path).status_code == 204
     assert call(graph, "DELETE", path).status_code == 404
+
+
+def test_auto_notify_posts_a_notification_on_each_change(graph):
+    graph.auto_notify = True
+    with NotificationReceiver() as receiver:
+        body = subscription_body(receiver.url) | {
+            "resource": f"me/calendars/{graph.calendar_id}/events"
+        }
+        assert call(graph, "POST", "/subscriptions", json=body).status_code == 201
+        event_id = add_events(graph, 1)[0]
+        deadline = time.monotonic() + 5
+        while not receiver.notifications and time.monotonic() < deadline:
+            time.sleep(0.02)
+    [notification] = receiver.notifications[0]["value"]
+    assert notification["changeType"] == "created"
+    assert notification["resourceData"]["id"] == event_id
+
+
+def test_a_read_only_calendar_refuses_writes(graph):
+    readonly = graph.add_calendar(EMAIL, "Holidays", can_edit=False)
+    body = {
+        "subject": "x",
+        "start": {"dateTime": "2026-12-01T12:00:00", "timeZone": "UTC"},
+        "end": {"dateTime": "2026-12-01T13:00:00", "timeZone": "UTC"},
+    }
+    answer = call(graph, "POST", f"/me/calendars/{readonly}/events", json=body)
+    assert answer.status_code == 403
+    assert answer.json()["error"]["code"] == "ErrorAccessDenied"

@@ -268,3 +268,11 @@ def test_a_call_made_while_an_event_loop_runs_in_the_thread(graph, adapter):
         return adapter.pull(graph.calendar_id, state=None, window=WINDOW)
 
     assert len(asyncio.run(inside_a_loop()).events) == 1
+
+
+def test_plain_http_is_refused_for_any_host_but_localhost(settings, no_connections):
+    settings.MICROSOFT_GRAPH_URL = "http://127.0.0.2.example/v1.0"
+    adapter = MicrosoftAdapter(Credentials(access_token="secret-token"))
+    with pytest.raises(ProviderRefused):
+        adapter.calendars()
+    assert no_connections == []
