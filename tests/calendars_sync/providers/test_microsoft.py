@@ -3,6 +3,7 @@
 import asyncio
 import datetime as dt
 import json
+import time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -276,3 +277,18 @@ def test_plain_http_is_refused_for_any_host_but_localhost(settings, no_connectio
     with pytest.raises(ProviderRefused):
         adapter.calendars()
     assert no_connections == []
+
+
+@pytest.mark.timing
+def test_a_full_pull_of_10000_events_takes_seconds_not_minutes(graph, adapter):
+    """The issue's target for an initial import is 5 s in all; the adapter's part (fake server
+    in the same process included) must leave room for the database."""
+    for i in range(10_000):
+        add_event(graph, i)
+    started = time.perf_counter()
+    pull = adapter.pull(
+        graph.calendar_id, state=None, window=(START, START + dt.timedelta(days=500))
+    )
+    elapsed = time.perf_counter() - started
+    assert len(pull.events) == 10_000
+    assert elapsed < 3, f"{elapsed:.2f} s"
