@@ -771,7 +771,10 @@ def graph(
             return 200, {
                 "id": user["id"],
                 "displayName": user["name"],
+                "givenName": user["name"].split()[0],
+                "surname": " ".join(user["name"].split()[1:]),
                 "mail": email,
+                "mailNickname": email.split("@")[0],
                 "userPrincipalName": email,
             }
         if method == "GET" and path == "/v1.0/me/calendars":

@@ -292,3 +292,26 @@ def test_a_full_pull_of_10000_events_takes_seconds_not_minutes(graph, adapter):
     elapsed = time.perf_counter() - started
     assert len(pull.events) == 10_000
     assert elapsed < 3, f"{elapsed:.2f} s"
+
+
+def test_exceptions_join_their_series_and_masters_are_left_to_their_occurrences():
+    """Graph's delta may carry an edited occurrence (type "exception") and the series master;
+    the master's time is not busy time (its occurrences are), a removal names only the id."""
+    times = {
+        "start": {"dateTime": "2026-12-01T09:00:00.0000000", "timeZone": "UTC"},
+        "end": {"dateTime": "2026-12-01T10:00:00.0000000", "timeZone": "UTC"},
+    }
+    collector = microsoft.Collector({"o2": "m"})
+    collector.add(
+        [
+            {"id": "m", "type": "seriesMaster", **times},
+            {"id": "o1", "type": "exception", "seriesMasterId": "m", **times},
+            {"id": "o2", "@removed": {"reason": "deleted"}},
+            {"id": "x", "type": "singleInstance", "isCancelled": True, **times},
+        ]
+    )
+    pull = collector.result(full=False, delta_link="http://127.0.0.1/delta?$deltatoken=t")
+    assert [e.remote_id for e in pull.events] == ["m#o1"]
+    assert pull.deleted == ["m#o2", "x"]
+    assert pull.deleted_series == ["x"]
+    assert json.loads(pull.state)["instances"] == {"o1": "m"}
