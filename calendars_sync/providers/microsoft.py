@@ -224,12 +224,13 @@ class MicrosoftAdapter:
         return self._run(work)
 
     def event_delete(self, remote_calendar_id: str, remote_id: str) -> None:
-        """DELETE /me/events/{id}; a 404 means it is gone already."""
+        """DELETE /me/events/{id} (an occurrence by its own id); a 404: gone already."""
+        event_id = remote_id.rpartition(SERIES_SEPARATOR)[2]
 
         async def work(client: GraphServiceClient) -> None:
             try:
                 await send(
-                    client, client.me.events.by_event_id(remote_id).to_delete_request_information()
+                    client, client.me.events.by_event_id(event_id).to_delete_request_information()
                 )
             except APIError as error:
                 if error.response_status_code != 404:
@@ -380,14 +381,16 @@ def zone_of(name: str) -> dt.tzinfo:
 
 
 def outgoing(event: OutgoingEvent) -> Event:
-    """Our event as Graph's: dateTime in the event's own zone (IANA names are accepted)."""
+    """Our event as Graph's: dateTime in the event's own zone (Graph takes IANA names, and
+    "UTC"); an all-day event starts and ends at midnight, as Graph requires."""
     all_day = not isinstance(event.start, dt.datetime)
+    zone = "UTC" if event.tzid in ("Etc/UTC", "UTC", "Etc/GMT", "GMT") else event.tzid
 
     def when(value: dt.datetime | dt.date) -> DateTimeTimeZone:
         if isinstance(value, dt.datetime):
-            local = value.astimezone(ZoneInfo(event.tzid))
-            return DateTimeTimeZone(date_time=local.strftime(GRAPH_TIME), time_zone=event.tzid)
-        return DateTimeTimeZone(date_time=f"{value.isoformat()}T00:00:00", time_zone=event.tzid)
+            local = value.astimezone(zone_of(zone))
+            return DateTimeTimeZone(date_time=local.strftime(GRAPH_TIME), time_zone=zone)
+        return DateTimeTimeZone(date_time=f"{value.isoformat()}T00:00:00", time_zone=zone)
 
     return Event(
         subject=event.summary,

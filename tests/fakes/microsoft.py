@@ -801,6 +801,12 @@ def graph(
 def event_call(
     fake: FakeGraph, method: str, email: str, event_id: str, data: dict
 ) -> tuple[int, Any]:
+    master_id, _, day = event_id.rpartition("_")
+    master = fake.events.get(master_id)
+    if method == "DELETE" and master and master.recurrence and event_id not in fake.events:
+        writable(fake, email, master.calendar_id)  # deleting an occurrence cancels it
+        fake.cancel_occurrence(master_id, dt.date(int(day[:4]), int(day[4:6]), int(day[6:])))
+        return 204, None
     with fake.lock:
         event = fake.events.get(event_id)
         if not event or fake.calendars[event.calendar_id]["owner"] != email:

@@ -315,3 +315,25 @@ def test_exceptions_join_their_series_and_masters_are_left_to_their_occurrences(
     assert pull.deleted == ["m#o2", "x"]
     assert pull.deleted_series == ["x"]
     assert json.loads(pull.state)["instances"] == {"o1": "m"}
+
+
+def test_deleting_an_occurrence_by_its_series_remote_id_cancels_that_occurrence(graph, adapter):
+    first = dt.datetime(2026, 11, 2, 10, tzinfo=dt.UTC)
+    graph.put_event(
+        graph.calendar_id,
+        start=first,
+        end=first + dt.timedelta(hours=1),
+        recurrence=weekly(first.date(), count=3),
+    )
+    pull = adapter.pull(graph.calendar_id, state=None, window=WINDOW)
+    adapter.event_delete(graph.calendar_id, pull.events[1].remote_id)
+    changes = adapter.pull(graph.calendar_id, state=pull.state, window=WINDOW)
+    assert changes.deleted == [pull.events[1].remote_id]
+
+
+def test_utc_events_are_written_with_graphs_utc_zone_name(graph, adapter):
+    event = OutgoingEvent(summary="x", start=START, end=START + dt.timedelta(hours=1))
+    remote_id = adapter.event_put(graph.calendar_id, event, remote_id=None)
+    [post] = [r for r in graph.requests if r.method == "POST" and r.path.endswith("/events")]
+    assert json.loads(post.body)["start"] == {"dateTime": "2026-12-01T09:00:00", "timeZone": "UTC"}
+    assert graph.events[remote_id].start == START
