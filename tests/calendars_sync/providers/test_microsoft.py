@@ -2,11 +2,14 @@
 
 import asyncio
 import datetime as dt
+import email.utils
 import json
 import time
 from zoneinfo import ZoneInfo
 
 import pytest
+from msgraph.generated.models.o_data_errors.main_error import MainError
+from msgraph.generated.models.o_data_errors.o_data_error import ODataError
 
 from calendars_sync.providers import microsoft
 from calendars_sync.providers.base import (
@@ -108,14 +111,16 @@ def test_incremental_pull_via_the_delta_link(graph, adapter):
 def test_an_expired_delta_link_is_sync_state_expired(graph, adapter):
     state = adapter.pull(graph.calendar_id, state=None, window=WINDOW).state
     graph.expire_delta_tokens()
-    with pytest.raises(SyncStateExpired):
+    with pytest.raises(SyncStateExpired) as raised:
         adapter.pull(graph.calendar_id, state=state, window=WINDOW)
+    assert str(raised.value) == "Graph answered 410 SyncStateNotFound"  # the body was read
 
 
 def test_a_revoked_grant_is_grant_broken(graph, adapter):
     graph.revoke(EMAIL)
-    with pytest.raises(GrantBroken):
+    with pytest.raises(GrantBroken) as raised:
         adapter.calendars()
+    assert str(raised.value) == "Graph answered 401 InvalidAuthenticationToken"
     with pytest.raises(GrantBroken):
         adapter.pull(graph.calendar_id, state=None, window=WINDOW)
 
@@ -337,3 +342,27 @@ def test_utc_events_are_written_with_graphs_utc_zone_name(graph, adapter):
     [post] = [r for r in graph.requests if r.method == "POST" and r.path.endswith("/events")]
     assert json.loads(post.body)["start"] == {"dateTime": "2026-12-01T09:00:00", "timeZone": "UTC"}
     assert graph.events[remote_id].start == START
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "headers", "expected"),
+    [
+        (400, "resyncRequired", {}, SyncStateExpired),
+        (400, "SyncStateInvalid", {}, SyncStateExpired),
+        (504, "GatewayTimeout", {"retry-after": "3"}, RateLimited),
+        (403, "ErrorAccessDenied", {}, ProviderRefused),
+    ],
+)
+def test_graph_error_codes_map_to_the_adapters_errors(status, code, headers, expected):
+    error = ODataError(error=MainError(code=code, message="m"))
+    error.response_status_code, error.response_headers = status, headers
+    mapped = microsoft.translate(error)
+    assert type(mapped) is expected
+    if expected is RateLimited:
+        assert mapped.retry_after == 3
+
+
+def test_retry_after_may_be_an_http_date():
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=120)
+    seconds = microsoft.retry_after({"Retry-After": email.utils.format_datetime(later)})
+    assert 100 < seconds <= 120
