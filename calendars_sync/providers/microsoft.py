@@ -262,7 +262,8 @@ class MicrosoftAdapter:
     def push_renew(
         self, channel: PushChannel, *, remote_calendar_id: str, callback_url: str, token: str
     ) -> PushChannel:
-        """PATCH /subscriptions/{id} with a new expirationDateTime."""
+        """PATCH /subscriptions/{id} with a new expirationDateTime (Graph answers 404 for a
+        subscription that has expired: ProviderRefused, and the service starts a new one)."""
         change = Subscription(expiration_date_time=dt.datetime.now(dt.UTC) + SUBSCRIPTION_LIFETIME)
 
         async def work(client: GraphServiceClient) -> PushChannel:

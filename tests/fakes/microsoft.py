@@ -267,6 +267,12 @@ class FakeGraph:
                 for token in [t for t, owner in tokens.items() if owner == email]:
                     del tokens[token]
 
+    def expire_access_tokens(self, email: str | None = None) -> None:
+        """Access tokens (of `email`, or everyone's) lapse; refresh tokens still work."""
+        with self.lock:
+            for token in [t for t, owner in self.access_tokens.items() if email in (None, owner)]:
+                del self.access_tokens[token]
+
     def expire_delta_tokens(self) -> None:
         with self.lock:
             self.delta_tokens.clear()

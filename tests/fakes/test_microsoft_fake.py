@@ -349,3 +349,20 @@ def test_a_read_only_calendar_refuses_writes(graph):
     answer = call(graph, "POST", f"/me/calendars/{readonly}/events", json=body)
     assert answer.status_code == 403
     assert answer.json()["error"]["code"] == "ErrorAccessDenied"
+
+
+def test_an_expired_access_token_is_401_and_the_refresh_token_still_works(graph):
+    tokens = graph.grant(EMAIL)
+    graph.expire_access_tokens(EMAIL)
+    assert call(graph, "GET", "/me", token=tokens["access_token"]).status_code == 401
+    refreshed = requests.post(
+        graph.token_url,
+        data={
+            "client_id": graph.client_id,
+            "client_secret": graph.client_secret,
+            "grant_type": "refresh_token",
+            "refresh_token": tokens["refresh_token"],
+        },
+        timeout=10,
+    ).json()
+    assert call(graph, "GET", "/me", token=refreshed["access_token"]).status_code == 200
