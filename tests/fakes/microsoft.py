@@ -19,7 +19,13 @@ What it implements, as Microsoft documents it (tests/fakes/test_microsoft_fake.p
   change notifications.
 Recurring masters (daily or weekly patterns) are expanded by calendarView into occurrences with
 `seriesMasterId` and `originalStart`, in the series' own time zone (so 09:00 stays 09:00 local
-across a DST change). The page size is capped at 1000 (the fake's choice).
+across a DST change). The page size is capped at 1000 (the fake's choice; 10 without Prefer).
+
+Controls: add_user, add_calendar, grant, revoke, expire_access_tokens, expire_delta_tokens,
+fail_next, put_event (with `weekly(...)` for series), delete_event, cancel_occurrence, notify
+(and `auto_notify`); `requests` records every call. NotificationReceiver is a subscriber's
+endpoint (echoes the validationToken, records notifications). One module on purpose: the fake
+is a single test fixture, not a design to spread.
 """
 
 import datetime as dt
