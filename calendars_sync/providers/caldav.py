@@ -224,13 +224,14 @@ class CalDAVAdapter:
 
     def _etags(self, calendar: caldav.Calendar) -> dict[str, str]:
         """href -> ETag of every object in the calendar (a depth-1 PROPFIND)."""
-        props = calendar.get_properties([dav.GetEtag()], depth=1)
+        response = self._dav().propfind(str(calendar.url), ["getetag"], depth=1)
         own = href_of(calendar.url)
-        return {
-            href_of(calendar.url.join(url)): str(values.get(dav.GetEtag.tag, ""))
-            for url, values in props.items()
-            if href_of(calendar.url.join(url)) != own and values.get(dav.GetEtag.tag)
-        }
+        etags = {}
+        for url, values in response.expand_simple_props([dav.GetEtag()]).items():
+            href = href_of(calendar.url.join(url))
+            if href != own and values.get(dav.GetEtag.tag):
+                etags[href] = str(values[dav.GetEtag.tag])
+        return etags
 
     def event_put(
         self, remote_calendar_id: str, event: OutgoingEvent, *, remote_id: str | None

@@ -7,6 +7,7 @@ import caldav
 import pytest
 
 from calendars_sync.providers.base import Credentials
+from tests.fakes.ics_server import IcsServer
 from tests.fakes.radicale import RadicaleServer
 
 
@@ -28,3 +29,9 @@ def caldav_user(radicale):
     calendar = client.principal().make_calendar(name="Work")
     yield Credentials(url=radicale.url, username=name, password=password), calendar
     client.close()
+
+
+@pytest.fixture
+def ics_server():
+    with IcsServer() as server:
+        yield server

@@ -182,6 +182,7 @@ def test_outgoing_all_day_event_is_written_as_dates():
     assert expand(text)["day@x"].end == dt.date(2026, 11, 4)
 
 
+@pytest.mark.timing
 def test_ten_thousand_events_expand_quickly():
     singles = [
         f"UID:e{i}\nDTSTART:2026{10 + i % 2:02d}{1 + i % 28:02d}T{i % 24:02d}0000Z\nDURATION:PT1H\n"
@@ -193,9 +194,9 @@ def test_ten_thousand_events_expand_quickly():
     ]
     text = ics(*singles, *series)
 
-    began = time.perf_counter()
+    began = time.process_time()
     events = expand(text)
-    elapsed = time.perf_counter() - began
+    elapsed = time.process_time() - began
 
     assert len(events) == 9_900 + 100 * 9
     assert elapsed < 5
