@@ -73,6 +73,7 @@ class RadicaleServer:
             type = owner_only
             [storage]
             filesystem_folder = {self.storage_path}
+            use_mtime_and_size_for_item_cache = True
             [logging]
             level = warning
             mask_passwords = True
