@@ -149,7 +149,7 @@ class CalDAVAdapter:
             calendar = self._calendar(remote_calendar_id)
             if state is None:
                 return self._pull_full(calendar, window)
-            saved = json.loads(state)
+            saved = _saved_state(state)
             if saved.get("sync_token"):
                 return self._pull_since_token(calendar, saved["sync_token"], window)
             return self._pull_by_etags(calendar, saved, window)
@@ -282,6 +282,17 @@ class CalDAVAdapter:
 
     def push_stop(self, channel: PushChannel) -> None:
         raise PushUnsupported("CalDAV has no push: polling covers it")
+
+
+def _saved_state(state: str) -> dict:
+    """The stored JSON; anything unreadable means a fresh start."""
+    try:
+        saved = json.loads(state)
+    except ValueError as exc:
+        raise SyncStateExpired("the stored CalDAV sync state is unreadable") from exc
+    if not isinstance(saved, dict) or not (saved.get("sync_token") or "etags" in saved):
+        raise SyncStateExpired("the stored CalDAV sync state is unreadable")
+    return saved
 
 
 def _expand(objects: Iterable[tuple[Any, str]], window) -> list[RemoteEvent]:

@@ -104,7 +104,7 @@ class IcsAdapter:
         return [RemoteCalendar(remote_id=url, name=name or url, primary=True, readonly=True)]
 
     def pull(self, remote_calendar_id: str, *, state: str | None, window: tuple[Any, Any]) -> Pull:
-        saved = json.loads(state) if state else {}
+        saved = _saved_state(state)
         headers = {}
         if saved.get("etag"):
             headers["If-None-Match"] = saved["etag"]
@@ -142,6 +142,15 @@ class IcsAdapter:
 
     def push_stop(self, channel: PushChannel) -> None:
         raise PushUnsupported("ICS feeds have no push: polling covers them")
+
+
+def _saved_state(state: str | None) -> dict:
+    """The stored validators; an unreadable state only costs a full fetch."""
+    try:
+        saved = json.loads(state) if state else {}
+    except ValueError:
+        return {}
+    return saved if isinstance(saved, dict) else {}
 
 
 def _raise_for_status(response: requests.Response) -> None:

@@ -93,6 +93,18 @@ class RadicaleServer:
         temporary.write_text(lines)
         temporary.replace(self.users_path)  # atomic: a login never reads half a file
 
+    def write_items(self, calendar_href: str, items: dict[str, str]) -> None:
+        """Put objects straight into a calendar's storage folder ({file name: iCalendar text}),
+        for seeding a large calendar fast (10,000 PUTs take minutes). The calendar must exist
+        (create it through CalDAV); Radicale notices the files at the next request."""
+        folder = self.storage_path / "collection-root" / calendar_href.strip("/")
+        if not folder.is_dir():
+            raise FileNotFoundError(f"no calendar at {calendar_href}")
+        for name, text in items.items():
+            if "/" in name or not name.endswith(".ics"):
+                raise ValueError(f"an item's file name is a plain *.ics name: {name!r}")
+            (folder / name).write_text(text)
+
     def start(self) -> Self:
         if self.process is not None:
             return self

@@ -239,3 +239,24 @@ def test_module_is_reached_through_adapter_for():
 
     assert isinstance(adapter, caldav_provider.CalDAVAdapter)
     assert caldav.DAVClient  # the library, not this module, answers to `import caldav`
+
+
+def test_items_written_into_radicales_storage_are_pulled(account, radicale):
+    adapter, calendar, calendar_id = account
+    items = {
+        f"seed{i}.ics": vcalendar(f"UID:seed{i}\nDTSTART:2026110{i}T100000Z\nDURATION:PT1H\n")
+        for i in range(1, 4)
+    }
+
+    radicale.write_items(href_of(calendar.url), items)
+
+    pull = adapter.pull(calendar_id, state=None, window=WINDOW)
+    assert sorted(e.remote_id.rsplit("/", 1)[1] for e in pull.events) == sorted(items)
+
+
+@pytest.mark.parametrize("state", ["not json", "{}", "[1]"])
+def test_an_unreadable_state_is_sync_state_expired(account, state):
+    adapter, _, calendar_id = account
+
+    with pytest.raises(SyncStateExpired):
+        adapter.pull(calendar_id, state=state, window=WINDOW)

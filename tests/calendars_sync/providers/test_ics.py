@@ -168,3 +168,10 @@ def test_feeds_are_read_only_and_have_no_push(feed):
         adapter.event_delete(feed.url("/team.ics"), "day@feed")
     with pytest.raises(PushUnsupported):
         adapter.push_start(feed.url("/team.ics"), callback_url="", channel_id="c", token="t")
+
+
+def test_an_unreadable_state_costs_only_a_full_fetch(feed):
+    pull = adapter_for(feed).pull(feed.url("/team.ics"), state="not json", window=WINDOW)
+
+    assert pull.full
+    assert "If-None-Match" not in feed.requests[-1].headers
