@@ -27,7 +27,10 @@ from scheduling.errors import NotFound, ValidationFailed
 from scheduling.models import Account, Application, Calendar, Profile
 from scheduling.services.accounts import resource_create, resource_update
 
-GOOGLE, OUTLOOK = SetupResource.CalendarAvailability.GOOGLE, SetupResource.CalendarAvailability.OUTLOOK
+GOOGLE, OUTLOOK = (
+    SetupResource.CalendarAvailability.GOOGLE,
+    SetupResource.CalendarAvailability.OUTLOOK,
+)
 # calendarAvailability value that makes each provider's calendar count.
 COUNTING = {Provider.GOOGLE: GOOGLE, Provider.MICROSOFT: OUTLOOK}
 OAUTH_PROVIDERS = (Provider.GOOGLE, Provider.MICROSOFT)

@@ -27,7 +27,9 @@ class IssuedSetupToken:
     scope: str = SETUP_SCOPE
 
 
-def setup_token_issue(*, application: Application, now: dt.datetime | None = None) -> IssuedSetupToken:
+def setup_token_issue(
+    *, application: Application, now: dt.datetime | None = None
+) -> IssuedSetupToken:
     """A new token for `application` (already authenticated by its client credentials). Tokens
     that expired more than a day ago are swept here, so the table does not grow without bound."""
     now = now or timezone.now()

@@ -50,7 +50,9 @@ def http_url(value: str) -> None:
 
 def url_field(**kwargs: Any) -> serializers.Field:
     return described(
-        CharField(max_length=MAX_URL_LENGTH, trim_whitespace=False, validators=[http_url], **kwargs),
+        CharField(
+            max_length=MAX_URL_LENGTH, trim_whitespace=False, validators=[http_url], **kwargs
+        ),
         {"type": "string", "maxLength": MAX_URL_LENGTH, "pattern": HTTP_URL},
     )
 

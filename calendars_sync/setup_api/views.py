@@ -27,6 +27,7 @@ from calendars_sync.services.setup_resources import (
 from calendars_sync.setup_api import serializers as shapes
 from calendars_sync.setup_api.authentication import SetupTokenAuthentication
 from calendars_sync.setup_api.errors import ONSCHED_ERRORS
+from calendars_sync.setup_api.parsers import JSONArrayParser
 from calendars_sync.setup_api.presenters import (
     present_calendar_auth,
     present_list,
@@ -157,6 +158,8 @@ BULK_BODY = ListField(child=shapes.BulkItemSerializer(), min_length=1, max_lengt
 
 
 class ResourcesBulkView(SetupView):
+    parser_classes = [JSONArrayParser]
+
     @extend_schema(
         operation_id="setup_resources_bulk_update",
         parameters=RETURN_URLS,
@@ -172,7 +175,9 @@ class ResourcesBulkView(SetupView):
             items=[(item["id"], shapes.resource_input(item, query)) for item in items],
         )
         ids = [resource.sub for resource in updated]
-        return Response([present_resource(self.resource(sub), callback=self.callback_url) for sub in ids])
+        return Response(
+            [present_resource(self.resource(sub), callback=self.callback_url) for sub in ids]
+        )
 
 
 class _CalendarAuthView(SetupView):
