@@ -8,7 +8,6 @@ application's resource answers "not found", as a missing one does.
 """
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone

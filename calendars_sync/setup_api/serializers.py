@@ -75,76 +75,70 @@ def text(max_length: int, **kwargs: Any) -> CharField:
     )
 
 
-class OptionsSerializer(serializers.Serializer):
-    calendarAvailability = IntegerField(  # noqa: N815 (OnSched's names)
+class OnSchedOptionsSerializer(serializers.Serializer):
+    calendarAvailability = IntegerField(
         min_value=0, max_value=2, required=False, help_text="0 local only, 1 Google, 2 Outlook"
     )
-    googleCalendarId = email_field(blank=True, required=False)  # noqa: N815
-    outlookCalendarId = email_field(blank=True, required=False)  # noqa: N815
+    googleCalendarId = email_field(blank=True, required=False)
+    outlookCalendarId = email_field(blank=True, required=False)
     # Kept and echoed; the platform does not act on them.
-    bookingNotification = IntegerField(min_value=0, max_value=2, required=False)  # noqa: N815
-    notificationType = IntegerField(min_value=0, max_value=2, required=False)  # noqa: N815
-    ignoreBusinessHours = BooleanField(required=False)  # noqa: N815
-    effectiveDate = text(32)  # noqa: N815
-    displayColor = text(32)  # noqa: N815
-    sortKey = IntegerField(min_value=0, max_value=1_000_000, required=False)  # noqa: N815
+    bookingNotification = IntegerField(min_value=0, max_value=2, required=False)
+    notificationType = IntegerField(min_value=0, max_value=2, required=False)
+    ignoreBusinessHours = BooleanField(required=False)
+    effectiveDate = text(32)
+    displayColor = text(32)
+    sortKey = IntegerField(min_value=0, max_value=1_000_000, required=False)
     hourly = BooleanField(required=False)
-    bioLink = text(MAX_URL_LENGTH)  # noqa: N815
+    bioLink = text(MAX_URL_LENGTH)
     gender = text(32)
 
 
 CALENDAR_OPTIONS = ("calendarAvailability", "googleCalendarId", "outlookCalendarId")
 
 
-class ResourceInSerializer(serializers.Serializer):
+class OnSchedResourceInSerializer(serializers.Serializer):
     name = CharField(max_length=200)
     email = email_field()
     description = text(4000)
-    timezoneName = TzidField(required=False, help_text="IANA time zone")  # noqa: N815
-    timezoneId = TzidField(required=False, help_text="Accepted as timezoneName")  # noqa: N815
-    groupId = text(64)  # noqa: N815
-    locationId = text(64)  # noqa: N815
+    timezoneName = TzidField(required=False, help_text="IANA time zone")
+    timezoneId = TzidField(required=False, help_text="Accepted as timezoneName")
+    groupId = text(64)
+    locationId = text(64)
     address = JSONObjectField(required=False)
     contact = JSONObjectField(required=False)
-    customFields = JSONObjectField(required=False)  # noqa: N815
-    serviceIds = ListField(child=text(64), max_length=500, required=False)  # noqa: N815
-    options = OptionsSerializer(required=False)
+    customFields = JSONObjectField(required=False)
+    serviceIds = ListField(child=text(64), max_length=500, required=False)
+    options = OnSchedOptionsSerializer(required=False)
 
 
-class ResourceUpdateSerializer(ResourceInSerializer):
+class OnSchedResourceUpdateSerializer(OnSchedResourceInSerializer):
     name = CharField(max_length=200, required=False)
     email = email_field(required=False)
 
 
-class BulkItemSerializer(ResourceUpdateSerializer):
+class OnSchedBulkItemSerializer(OnSchedResourceUpdateSerializer):
     id = CharField(max_length=64, trim_whitespace=False)
 
 
-class BulkSerializer(serializers.Serializer):
-    """The bulk body is a JSON array of resources, each with its id."""
-
-    resources = ListField(child=BulkItemSerializer(), min_length=1, max_length=MAX_BULK)
-
-
-class ReturnUrlSerializer(serializers.Serializer):
+class OnSchedReturnUrlSerializer(serializers.Serializer):
     """The query parameters that say where the resource returns after authorizing. The guide's
     example also spells them `googleAuthUrl`; accepted as aliases (the full name wins)."""
 
-    googleAuthReturnUrl = url_field(required=False)  # noqa: N815
-    outlookAuthReturnUrl = url_field(required=False)  # noqa: N815
-    googleAuthUrl = url_field(required=False, help_text="Alias of googleAuthReturnUrl")  # noqa: N815
-    outlookAuthUrl = url_field(required=False, help_text="Alias of outlookAuthReturnUrl")  # noqa: N815
+    googleAuthReturnUrl = url_field(required=False)
+    outlookAuthReturnUrl = url_field(required=False)
+    googleAuthUrl = url_field(required=False, help_text="Alias of googleAuthReturnUrl")
+    outlookAuthUrl = url_field(required=False, help_text="Alias of outlookAuthReturnUrl")
 
 
-class ListQuerySerializer(serializers.Serializer):
+class OnSchedListQuerySerializer(serializers.Serializer):
     limit = IntegerField(min_value=1, max_value=MAX_LIMIT, default=DEFAULT_LIMIT)
     offset = IntegerField(min_value=0, max_value=1_000_000_000, default=0)
     deleted = QueryBooleanField(default=False, help_text="List the deleted resources instead")
 
 
-class CalendarAuthQuerySerializer(serializers.Serializer):
-    googleAuthReturnUrl = url_field(required=False)  # noqa: N815
-    outlookAuthReturnUrl = url_field(required=False)  # noqa: N815
+class OnSchedCalendarAuthQuerySerializer(serializers.Serializer):
+    googleAuthReturnUrl = url_field(required=False)
+    outlookAuthReturnUrl = url_field(required=False)
 
 
 def resource_input(body: dict, query: dict) -> ResourceInput:
@@ -166,71 +160,71 @@ def resource_input(body: dict, query: dict) -> ResourceInput:
     )
 
 
-class OptionsOutSerializer(serializers.Serializer):
-    calendarAvailability = IntegerField()  # noqa: N815
-    googleCalendarId = CharField()  # noqa: N815
-    outlookCalendarId = CharField()  # noqa: N815
+class OnSchedOptionsOutSerializer(serializers.Serializer):
+    calendarAvailability = IntegerField()
+    googleCalendarId = CharField()
+    outlookCalendarId = CharField()
 
 
-class ResourceOutSerializer(serializers.Serializer):
+class OnSchedResourceOutSerializer(serializers.Serializer):
     object = CharField(help_text='"resource"')
     id = CharField(help_text="The resource's id (res_...)")
     name = CharField()
     email = CharField()
     description = CharField()
-    timezoneName = CharField()  # noqa: N815
-    timezoneIana = CharField()  # noqa: N815
-    groupId = CharField(required=False)  # noqa: N815
-    locationId = CharField(required=False)  # noqa: N815
+    timezoneName = CharField()
+    timezoneIana = CharField()
+    groupId = CharField(required=False)
+    locationId = CharField(required=False)
     address = JSONObjectField(required=False)
     contact = JSONObjectField(required=False)
-    customFields = JSONObjectField(required=False)  # noqa: N815
-    serviceIds = ListField(child=CharField(), max_length=500, required=False)  # noqa: N815
-    options = OptionsOutSerializer()
-    googleCalendarAuthUrl = CharField(allow_null=True)  # noqa: N815
-    googleCalendarAuthorized = BooleanField()  # noqa: N815
-    outlookCalendarAuthUrl = CharField(allow_null=True)  # noqa: N815
-    outlookCalendarAuthorized = BooleanField()  # noqa: N815
+    customFields = JSONObjectField(required=False)
+    serviceIds = ListField(child=CharField(), max_length=500, required=False)
+    options = OnSchedOptionsOutSerializer()
+    googleCalendarAuthUrl = CharField(allow_null=True)
+    googleCalendarAuthorized = BooleanField()
+    outlookCalendarAuthUrl = CharField(allow_null=True)
+    outlookCalendarAuthorized = BooleanField()
     deleted = BooleanField()
-    createdAt = CharField()  # noqa: N815
-    updatedAt = CharField()  # noqa: N815
+    createdAt = CharField()
+    updatedAt = CharField()
 
 
-class ResourceListSerializer(serializers.Serializer):
+class OnSchedResourceListSerializer(serializers.Serializer):
     object = CharField(help_text='"list"')
     url = CharField()
-    hasMore = BooleanField()  # noqa: N815
+    hasMore = BooleanField()
     count = IntegerField()
     total = IntegerField()
-    data = ResourceOutSerializer(many=True)
+    data = OnSchedResourceOutSerializer(many=True)
 
 
-class CalendarAuthSerializer(serializers.Serializer):
+class OnSchedCalendarAuthSerializer(serializers.Serializer):
     """OnSched's CalendarAuthViewModel, as this platform shapes it (docs/onsched.md)."""
 
     object = CharField(help_text='"calendarAuth"')
-    resourceId = CharField()  # noqa: N815
+    resourceId = CharField()
     provider = CharField(help_text="google or outlook")
     email = CharField()
-    authUrl = CharField()  # noqa: N815
+    authUrl = CharField()
     authorized = BooleanField()
 
 
-class TokenRequestSerializer(serializers.Serializer):
+class OnSchedTokenRequestSerializer(serializers.Serializer):
     grant_type = CharField(max_length=64)
     client_id = text(200)
     client_secret = text(200)
     scope = text(200)
 
 
-class TokenSerializer(serializers.Serializer):
+class OnSchedTokenSerializer(serializers.Serializer):
     access_token = CharField()
     token_type = CharField()
     expires_in = IntegerField()
     scope = CharField()
 
 
-class CalendarAuthEmailSerializer(serializers.Serializer):
+class OnSchedCalendarAuthEmailSerializer(serializers.Serializer):
     """The address in the calendar-auth path."""
 
     email = email_field()

@@ -11,7 +11,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from calendars_sync.services.setup_tokens import SETUP_SCOPE, setup_token_issue
-from calendars_sync.setup_api.serializers import TokenRequestSerializer, TokenSerializer
+from calendars_sync.setup_api.serializers import (
+    OnSchedTokenRequestSerializer,
+    OnSchedTokenSerializer,
+)
 from scheduling.api.authentication import (
     ClientCredentialsAuthentication,
     IsAuthenticatedApplication,
@@ -32,13 +35,13 @@ class ConnectTokenView(APIView):
     @extend_schema(
         operation_id="connect_token",
         request={
-            "application/x-www-form-urlencoded": TokenRequestSerializer,
-            "application/json": TokenRequestSerializer,
+            "application/x-www-form-urlencoded": OnSchedTokenRequestSerializer,
+            "application/json": OnSchedTokenRequestSerializer,
         },
-        responses={200: TokenSerializer},
+        responses={200: OnSchedTokenSerializer},
     )
     def post(self, request):
-        params = TokenRequestSerializer(data=request.data)
+        params = OnSchedTokenRequestSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         if params.validated_data["grant_type"] != "client_credentials":
             raise ValidationFailed.one(

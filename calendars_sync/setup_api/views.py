@@ -9,7 +9,7 @@
 """
 
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -55,7 +55,8 @@ class SetupView(APIView):
         return serializer.validated_data
 
     def query(self, serializer_class: type[serializers.Serializer]) -> dict:
-        return self.valid(serializer_class, query_params(self.request.query_params))
+        request = self.request
+        return self.valid(serializer_class, query_params(request.query_params))
 
     def callback_url(self, provider: str) -> str:
         """Our OAuth callback for `provider`, absolute (PUBLIC_BASE_URL when set): the redirect
@@ -71,25 +72,17 @@ class SetupView(APIView):
         )
 
 
-RETURN_URLS = [
-    OpenApiParameter(name, str, description=description)
-    for name, description in (
-        ("googleAuthReturnUrl", "Where the resource returns after authorizing Google"),
-        ("outlookAuthReturnUrl", "Where the resource returns after authorizing Outlook"),
-        ("googleAuthUrl", "Alias of googleAuthReturnUrl (the guide's example)"),
-        ("outlookAuthUrl", "Alias of outlookAuthReturnUrl"),
-    )
-]
+RETURN_URLS = [shapes.OnSchedReturnUrlSerializer]
 
 
 class ResourcesView(SetupView):
     @extend_schema(
         operation_id="setup_resources_list",
-        parameters=[shapes.ListQuerySerializer],
-        responses=shapes.ResourceListSerializer,
+        parameters=[shapes.OnSchedListQuerySerializer],
+        responses=shapes.OnSchedResourceListSerializer,
     )
     def get(self, request):
-        query = self.query(shapes.ListQuerySerializer)
+        query = self.query(shapes.OnSchedListQuerySerializer)
         page, total = setup_resources_list(
             application=request.user.application,
             deleted=query["deleted"],
@@ -108,12 +101,12 @@ class ResourcesView(SetupView):
     @extend_schema(
         operation_id="setup_resources_create",
         parameters=RETURN_URLS,
-        request=shapes.ResourceInSerializer,
-        responses={201: shapes.ResourceOutSerializer},
+        request=shapes.OnSchedResourceInSerializer,
+        responses={201: shapes.OnSchedResourceOutSerializer},
     )
     def post(self, request):
-        query = self.query(shapes.ReturnUrlSerializer)
-        body = self.valid(shapes.ResourceInSerializer, request.data)
+        query = self.query(shapes.OnSchedReturnUrlSerializer)
+        body = self.valid(shapes.OnSchedResourceInSerializer, request.data)
         resource = setup_resource_create(
             application=request.user.application, data=shapes.resource_input(body, query)
         )
@@ -124,11 +117,11 @@ class ResourceView(SetupView):
     @extend_schema(
         operation_id="setup_resource_retrieve",
         parameters=RETURN_URLS,
-        responses=shapes.ResourceOutSerializer,
+        responses=shapes.OnSchedResourceOutSerializer,
     )
     def get(self, request, resource_id: str):
         resource = self.resource(resource_id)
-        query = self.query(shapes.ReturnUrlSerializer)
+        query = self.query(shapes.OnSchedReturnUrlSerializer)
         data = shapes.resource_input({}, query)
         if data.google_return_url is not None or data.outlook_return_url is not None:
             resource = setup_resource_update(resource=resource, data=data)
@@ -138,23 +131,27 @@ class ResourceView(SetupView):
     @extend_schema(
         operation_id="setup_resource_update",
         parameters=RETURN_URLS,
-        request=shapes.ResourceUpdateSerializer,
-        responses=shapes.ResourceOutSerializer,
+        request=shapes.OnSchedResourceUpdateSerializer,
+        responses=shapes.OnSchedResourceOutSerializer,
     )
     def put(self, request, resource_id: str):
         resource = self.resource(resource_id)
-        query = self.query(shapes.ReturnUrlSerializer)
-        body = self.valid(shapes.ResourceUpdateSerializer, request.data)
+        query = self.query(shapes.OnSchedReturnUrlSerializer)
+        body = self.valid(shapes.OnSchedResourceUpdateSerializer, request.data)
         setup_resource_update(resource=resource, data=shapes.resource_input(body, query))
         return self.present(self.resource(resource_id))
 
-    @extend_schema(operation_id="setup_resource_delete", responses=shapes.ResourceOutSerializer)
+    @extend_schema(
+        operation_id="setup_resource_delete", responses={200: shapes.OnSchedResourceOutSerializer}
+    )
     def delete(self, request, resource_id: str):
         resource = setup_resource_delete(resource=self.resource(resource_id))
         return self.present(resource)
 
 
-BULK_BODY = ListField(child=shapes.BulkItemSerializer(), min_length=1, max_length=shapes.MAX_BULK)
+BULK_BODY = ListField(
+    child=shapes.OnSchedBulkItemSerializer(), min_length=1, max_length=shapes.MAX_BULK
+)
 
 
 class ResourcesBulkView(SetupView):
@@ -163,12 +160,12 @@ class ResourcesBulkView(SetupView):
     @extend_schema(
         operation_id="setup_resources_bulk_update",
         parameters=RETURN_URLS,
-        request=shapes.BulkItemSerializer(many=True),
-        responses=shapes.ResourceOutSerializer(many=True),
+        request=shapes.OnSchedBulkItemSerializer(many=True),
+        responses=shapes.OnSchedResourceOutSerializer(many=True),
     )
     def put(self, request):
         """Update every resource in the array, or none: errors are keyed `<index>.<field>`."""
-        query = self.query(shapes.ReturnUrlSerializer)
+        query = self.query(shapes.OnSchedReturnUrlSerializer)
         items = BULK_BODY.run_validation(request.data)
         updated = setup_resources_bulk_update(
             application=request.user.application,
@@ -188,8 +185,8 @@ class _CalendarAuthView(SetupView):
         `email` becomes the resource's googleCalendarId (outlookCalendarId) if it was not."""
         provider = PROVIDERS[self.provider_name]
         resource = self.resource(resource_id)
-        query = self.query(shapes.CalendarAuthQuerySerializer)
-        email = self.valid(shapes.CalendarAuthEmailSerializer, {"email": email})["email"]
+        query = self.query(shapes.OnSchedCalendarAuthQuerySerializer)
+        email = self.valid(shapes.OnSchedCalendarAuthEmailSerializer, {"email": email})["email"]
         word = "googleAuthReturnUrl" if provider == Provider.GOOGLE else "outlookAuthReturnUrl"
         connection = setup_resource_calendar_auth(
             resource=resource, provider=provider, email=email, return_url=query.get(word)
@@ -210,8 +207,8 @@ class _CalendarAuthView(SetupView):
 
 
 AUTH_SCHEMA = {
-    "parameters": [shapes.CalendarAuthQuerySerializer],
-    "responses": shapes.CalendarAuthSerializer,
+    "parameters": [shapes.OnSchedCalendarAuthQuerySerializer],
+    "responses": shapes.OnSchedCalendarAuthSerializer,
 }
 
 

@@ -98,7 +98,8 @@ def test_the_callback_refuses_an_expired_link_and_changes_nothing(client, pendin
     clock.shift(dt.timedelta(seconds=settings.SYNC_AUTH_LINK_MAX_AGE_SECONDS + 1))
     response = callback(client, state, code="abc")
     assert response.status_code == 400
-    assert b"expired" in response.content and b"new link" in response.content
+    assert b"expired" in response.content
+    assert b"new link" in response.content
     pending.refresh_from_db()
     assert pending.state == Connection.State.PENDING
 

@@ -3,6 +3,9 @@ import pytest
 from calendars_sync.services.setup_tokens import setup_token_issue
 from tests.api_client import JsonClient
 
+# The OpenAPI schema as `manage.py spectacular --validate --fail-on-warn` writes it (module-scoped).
+from tests.scheduling.api.conftest import schema  # noqa: F401
+
 
 class SetupClient(JsonClient):
     """JSON to /setup/v1 with `Authorization: Bearer <token from /connect/token>`."""

@@ -53,4 +53,5 @@ def test_failed_tokens_are_rate_limited(settings):
     assert [client.setup("GET", "resources").status_code for _ in range(2)] == [401, 401]
     response = client.setup("GET", "resources")
     assert response.status_code == 429
-    assert "error" in response.json() and int(response["Retry-After"]) > 0
+    assert "error" in response.json()
+    assert int(response["Retry-After"]) > 0

@@ -1,9 +1,9 @@
 import pytest
 
 from scheduling.models import Account
+from scheduling.services.accounts import resource_create
 from tests.calendars_sync.setup_api.conftest import ROOM
 from tests.factories import make_application
-from scheduling.services.accounts import resource_create
 
 pytestmark = pytest.mark.django_db
 

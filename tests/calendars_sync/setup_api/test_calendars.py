@@ -108,7 +108,8 @@ def test_switching_to_outlook_disconnects_google_and_its_calendars_stop_counting
     updated = response.json()
     assert updated["options"]["googleCalendarId"] == ""
     assert updated["options"]["outlookCalendarId"] == OUTLOOK
-    assert updated["googleCalendarAuthorized"] is False and updated["googleCalendarAuthUrl"] is None
+    assert updated["googleCalendarAuthorized"] is False
+    assert updated["googleCalendarAuthUrl"] is None
     google.refresh_from_db()
     calendar.refresh_from_db()
     assert google.state == Connection.State.DISCONNECTED
@@ -126,7 +127,8 @@ def test_switching_back_needs_a_new_authorization(setup_api):
 
     back = setup_api.setup("PUT", path, {"options": {"googleCalendarId": GMAIL}}).json()
 
-    assert back["googleCalendarAuthUrl"] and back["googleCalendarAuthorized"] is False
+    assert back["googleCalendarAuthUrl"]
+    assert back["googleCalendarAuthorized"] is False
     assert connection_of(body, Provider.GOOGLE).state == Connection.State.PENDING
     assert connection_of(body, Provider.MICROSOFT).state == Connection.State.DISCONNECTED
     assert Connection.objects.count() == 2  # found again, not duplicated
@@ -242,7 +244,8 @@ def test_calendar_auth_for_outlook_switches_from_google(setup_api):
     assert auth["provider"] == "outlook"
     assert connection_of(body, Provider.GOOGLE).state == Connection.State.DISCONNECTED
     read = setup_api.setup("GET", f"resources/{body['id']}").json()
-    assert read["options"]["outlookCalendarId"] == OUTLOOK and read["outlookCalendarAuthUrl"]
+    assert read["options"]["outlookCalendarId"] == OUTLOOK
+    assert read["outlookCalendarAuthUrl"]
 
 
 def test_calendar_auth_refuses_what_is_not_an_address(setup_api):

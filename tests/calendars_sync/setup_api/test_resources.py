@@ -42,8 +42,10 @@ def test_create_makes_a_core_resource_and_echoes_the_view_model(setup_api, app_c
         "displayColor": "#ff0000",
         "sortKey": 3,
     }
-    assert body["googleCalendarAuthUrl"] is None and body["googleCalendarAuthorized"] is False
-    assert body["outlookCalendarAuthUrl"] is None and body["outlookCalendarAuthorized"] is False
+    assert body["googleCalendarAuthUrl"] is None
+    assert body["googleCalendarAuthorized"] is False
+    assert body["outlookCalendarAuthUrl"] is None
+    assert body["outlookCalendarAuthorized"] is False
     assert body["deleted"] is False
     assert body["createdAt"].startswith(FROZEN_NOW.date().isoformat())
 
@@ -119,7 +121,8 @@ def test_delete_is_soft_and_hides_the_resource_from_the_default_list(setup_api):
 
     response = setup_api.setup("DELETE", f"resources/{gone['id']}")
 
-    assert response.status_code == 200 and response.json()["deleted"] is True
+    assert response.status_code == 200
+    assert response.json()["deleted"] is True
     assert Account.objects.filter(sub=gone["id"]).exists()
     live = setup_api.setup("GET", "resources").json()
     deleted = setup_api.setup("GET", "resources?deleted=true").json()
