@@ -15,7 +15,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from calendars_sync.models import Provider
-from calendars_sync.selectors import access_setup_resource, setup_resources_list
+from calendars_sync.selectors import (
+    access_setup_resource,
+    setup_resources_in_order,
+    setup_resources_list,
+)
 from calendars_sync.services.authorization import authorization_link
 from calendars_sync.services.setup_resources import (
     setup_resource_calendar_auth,
@@ -171,10 +175,11 @@ class ResourcesBulkView(SetupView):
             application=request.user.application,
             items=[(item["id"], shapes.resource_input(item, query)) for item in items],
         )
-        ids = [resource.sub for resource in updated]
-        return Response(
-            [present_resource(self.resource(sub), callback=self.callback_url) for sub in ids]
+        resources = setup_resources_in_order(
+            application=request.user.application,
+            resource_ids=[resource.sub for resource in updated],
         )
+        return Response([present_resource(r, callback=self.callback_url) for r in resources])
 
 
 class _CalendarAuthView(SetupView):
