@@ -128,7 +128,7 @@ class ResourceView(SetupView):
         query = self.query(shapes.OnSchedReturnUrlSerializer)
         data = shapes.resource_input({}, query)
         if data.google_return_url is not None or data.outlook_return_url is not None:
-            resource = setup_resource_update(resource=resource, data=data)
+            setup_resource_update(resource=resource, data=data)
             resource = self.resource(resource_id)
         return self.present(resource)
 

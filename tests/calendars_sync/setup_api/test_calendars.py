@@ -253,3 +253,14 @@ def test_calendar_auth_refuses_what_is_not_an_address(setup_api):
     response = setup_api.setup("GET", f"resources/{body['id']}/calendar/auth/google/nobody")
     assert response.status_code == 422
     assert list(response.json()["errors"]) == ["email"]
+
+
+def test_an_address_in_mixed_case_is_one_connection(setup_api):
+    body = create(setup_api, {"googleCalendarId": "Room1@Gmail.test"})
+    activate_with_calendar(connection_of(body, Provider.GOOGLE))
+    read = setup_api.setup(
+        "PUT", f"resources/{body['id']}", {"options": {"googleCalendarId": "ROOM1@gmail.test"}}
+    ).json()
+    assert read["options"]["googleCalendarId"] == "ROOM1@gmail.test"
+    assert read["googleCalendarAuthorized"] is True
+    assert Connection.objects.get().state == Connection.State.ACTIVE
