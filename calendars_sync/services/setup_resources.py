@@ -220,10 +220,16 @@ def _connections_follow(setup: SetupResource, now: dt.datetime) -> None:
 
 def _connection_disconnect(connection: Connection, now: dt.datetime) -> None:
     """The resource no longer uses this external calendar: it stops syncing (only active
-    connections sync) and reads disconnected in /v1/profiles. Its credentials and calendars are
-    kept, so switching back and authorizing again finds its events by their provider ids."""
+    connections sync), its credentials are wiped and its profile reads disconnected in
+    /v1/profiles. Its calendars and their events are kept (no longer busy time), so switching
+    back and authorizing again finds them by their provider ids instead of duplicating them.
+    Push channels still open at the provider expire on their own (the sync ignores them)."""
     Connection.objects.filter(pk=connection.pk).update(
-        state=Connection.State.DISCONNECTED, updated_at=now
+        state=Connection.State.DISCONNECTED,
+        secrets_encrypted="",
+        retry_after=None,
+        next_poll_at=None,
+        updated_at=now,
     )
     if connection.profile_id is not None:
         Profile.objects.filter(pk=connection.profile_id).update(connected=False, updated_at=now)

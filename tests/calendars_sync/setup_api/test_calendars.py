@@ -113,6 +113,7 @@ def test_switching_to_outlook_disconnects_google_and_its_calendars_stop_counting
     google.refresh_from_db()
     calendar.refresh_from_db()
     assert google.state == Connection.State.DISCONNECTED
+    assert google.secrets_encrypted == ""
     assert (google.counts_as_busy, calendar.counts_as_busy) == (False, False)
     assert Profile.objects.get(pk=google.profile_id).connected is False
     outlook = connection_of(body, Provider.MICROSOFT)
