@@ -22,6 +22,7 @@ urlpatterns = [
     path("bookings/", include(action_urlpatterns)),
     path("book/", include(project_urlpatterns)),
     path("api/", include(docs_urlpatterns)),
+    path("sync/", include("calendars_sync.urls")),
 ]
 
 # API paths get JSON in their API's error shape; every other path Django's pages.
