@@ -131,6 +131,11 @@ def _guarded(
     except SyncError as exc:  # ProviderRefused, a state expired twice, ...
         report.error = _message(connection, exc)
         _back_off(connection, report.error, now)
+    except Exception as exc:  # an adapter's bug must not stop the other connections' syncs
+        logger.exception("sync of %s failed unexpectedly", connection.connection_id)
+        # Only the type: an unexpected error's text may carry a URL with credentials.
+        report.error = f"unexpected error ({type(exc).__name__})"
+        _back_off(connection, report.error, now)
     return report
 
 

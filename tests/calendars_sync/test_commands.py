@@ -45,6 +45,7 @@ def test_sync_now_pulls_every_active_connection_with_a_progress_bar(world, conne
 
 def test_sync_now_chooses_by_account_or_connection(world, connection, second, person):
     assert len(sync_now("--account", person.sub)[0].splitlines()) == 1
+    assert len(sync_now("--account", person.sub, "acc_unknown")[0].splitlines()) == 1
     out, _ = sync_now("--connection", second.connection_id)
     assert out.startswith(second.connection_id)
     Connection.objects.update(state=Connection.State.BROKEN)

@@ -197,6 +197,16 @@ def test_errors_never_carry_the_connections_secrets(world, connection):
     assert "[secret]" in connection.last_error
 
 
+def test_an_unexpected_adapter_error_backs_off_without_its_text(world, connection):
+    world.errors.append(RuntimeError(f"https://x.test/?token={ACCESS_TOKEN}"))
+
+    report = connection_sync(connection=connection, now=NOW)
+
+    connection.refresh_from_db()
+    assert report.error == connection.last_error == "unexpected error (RuntimeError)"
+    assert connection.retry_after == NOW + dt.timedelta(seconds=30)
+
+
 def test_recurring_instances_and_deleted_or_replaced_series(world, connection):
     for day in range(3):
         world.put("primary", remote(f"weekly#{day}", 24 * day))

@@ -13,8 +13,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--account", action="append", default=[], metavar="SUB")
-        parser.add_argument("--connection", action="append", default=[], metavar="CON_ID")
+        parser.add_argument("--account", nargs="+", action="extend", default=[], metavar="SUB")
+        parser.add_argument(
+            "--connection", nargs="+", action="extend", default=[], metavar="CON_ID"
+        )
 
     def handle(self, *args, account: list[str], connection: list[str], **options) -> None:
         connections = Connection.objects.filter(state=Connection.State.ACTIVE).select_related(
