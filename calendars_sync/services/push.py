@@ -20,7 +20,13 @@ from django.utils import timezone
 from django_q.tasks import async_task
 
 from calendars_sync.models import Connection, Provider, SyncedCalendar
-from calendars_sync.providers.base import Adapter, PushChannel, PushUnsupported, SyncError
+from calendars_sync.providers.base import (
+    Adapter,
+    ProviderRefused,
+    PushChannel,
+    PushUnsupported,
+    SyncError,
+)
 from scheduling.credentials import hash_token, new_token
 
 logger = logging.getLogger(__name__)
@@ -48,10 +54,14 @@ def push_channel_of(synced: SyncedCalendar) -> PushChannel | None:
     return PushChannel(synced.push_channel_id, synced.push_resource_id, synced.push_expires_at)
 
 
-def _store(synced: SyncedCalendar, channel: PushChannel, token: str, now: dt.datetime) -> None:
+def _store(
+    synced: SyncedCalendar, channel: PushChannel, token: str | None, now: dt.datetime
+) -> None:
+    """Store the channel; `token` None: it carries the token it had."""
     synced.push_channel_id = channel.channel_id
     synced.push_resource_id = channel.resource_id
-    synced.push_token_hash = hash_token(token)
+    if token is not None:
+        synced.push_token_hash = hash_token(token)
     synced.push_expires_at = channel.expires_at
     synced.updated_at = now
     synced.save(
@@ -139,7 +149,10 @@ def push_channels_due(now: dt.datetime):
 def push_channel_renew(
     *, adapter: Adapter, synced: SyncedCalendar, connection: Connection, now: dt.datetime
 ) -> bool:
-    """Extend one channel (an expired one is started anew). Raises the adapter's errors."""
+    """Extend one channel. A channel renewed in place (Graph's PATCH) keeps the token it
+    carries; a new one (Google's new watch) carries the fresh token given. An expired channel,
+    or one the provider no longer knows (ProviderRefused: Graph's 404), is started anew. Raises
+    the adapter's other errors."""
     channel = push_channel_of(synced)
     callback_url = push_callback_url(connection.provider)
     if channel is None or callback_url is None:
@@ -147,10 +160,13 @@ def push_channel_renew(
     if channel.expires_at <= now:
         return push_ensure(adapter=adapter, synced=synced, connection=connection, now=now)
     token = new_token()
-    renewed = adapter.push_renew(
-        channel, remote_calendar_id=synced.remote_id, callback_url=callback_url, token=token
-    )
-    _store(synced, renewed, token, now)
+    try:
+        renewed = adapter.push_renew(
+            channel, remote_calendar_id=synced.remote_id, callback_url=callback_url, token=token
+        )
+    except ProviderRefused:
+        return push_ensure(adapter=adapter, synced=synced, connection=connection, now=now)
+    _store(synced, renewed, token if renewed.channel_id != channel.channel_id else None, now)
     return True
 
 

@@ -18,6 +18,7 @@ from calendars_sync.providers.base import (
     Credentials,
     GrantBroken,
     OutgoingEvent,
+    ProviderRefused,
     Pull,
     PushChannel,
     PushUnsupported,
@@ -57,6 +58,10 @@ class MemoryProvider:
         self.errors: list[Exception] = []  # raised, first to last, by the next calls
         self.reverse_pages = False  # answer full pulls in reverse order
         self.push_supported = True
+        # How push_renew works: in place, keeping the channel and its token (Graph's PATCH of a
+        # subscription), or as a new channel with the token given (Google's new watch).
+        self.renew_in_place = True
+        self.channels: dict[str, str] = {}  # live channel id -> the token it carries
         self.pushes: list[PushCall] = []
         self.renewals: list[tuple[PushChannel, str]] = []
         self.stopped: list[str] = []
@@ -207,6 +212,7 @@ class MemoryAdapter:
         if not self.world.push_supported:
             raise PushUnsupported("no push here")
         self.world.pushes.append(PushCall(remote_calendar_id, callback_url, channel_id, token))
+        self.world.channels[channel_id] = token
         expires_at = dt.datetime.now(dt.UTC) + dt.timedelta(days=7)
         return PushChannel(
             channel_id=channel_id, resource_id=f"res-{channel_id}", expires_at=expires_at
@@ -215,10 +221,22 @@ class MemoryAdapter:
     def push_renew(self, channel: PushChannel, *, remote_calendar_id, callback_url, token):
         self.world.check()
         self.world.renewals.append((channel, token))
-        return replace(channel, expires_at=channel.expires_at + dt.timedelta(days=7))
+        if channel.channel_id not in self.world.channels:
+            raise ProviderRefused("404 unknown subscription")
+        if self.world.renew_in_place:
+            return replace(channel, expires_at=channel.expires_at + dt.timedelta(days=7))
+        renewed = PushChannel(
+            channel_id=f"{channel.channel_id}-r",
+            resource_id=channel.resource_id,
+            expires_at=channel.expires_at + dt.timedelta(days=7),
+        )
+        self.world.channels[renewed.channel_id] = token
+        self.push_stop(channel)
+        return renewed
 
     def push_stop(self, channel: PushChannel) -> None:
         self.world.stopped.append(channel.channel_id)
+        self.world.channels.pop(channel.channel_id, None)
         self.world.check()
 
 

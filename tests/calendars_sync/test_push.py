@@ -165,18 +165,39 @@ def test_malformed_microsoft_notifications_are_refused(client, body):
     assert response.status_code == 400
 
 
-def test_channels_expiring_within_a_day_are_renewed(world, channel):
-    synced, old_token = channel
+@pytest.mark.parametrize("in_place", [True, False])
+def test_channels_expiring_within_a_day_are_renewed_and_keep_working(
+    world, channel, in_place, django_capture_on_commit_callbacks
+):
+    world.renew_in_place = in_place  # Graph renews in place; Google watches anew
+    synced, _ = channel
     expires = synced.push_expires_at
 
     assert push_channels_renew(now=expires - dt.timedelta(days=2)) == 0
     assert push_channels_renew(now=expires - dt.timedelta(hours=2)) == 1
 
-    ((renewed_channel, token),) = world.renewals
+    ((renewed_channel, _),) = world.renewals
     assert renewed_channel.channel_id == synced.push_channel_id
     synced.refresh_from_db()
     assert synced.push_expires_at == expires + dt.timedelta(days=7)
-    assert synced.push_token_hash == hash_token(token) != hash_token(old_token)
+    assert list(world.channels) == [synced.push_channel_id]
+    # The provider's next notification carries the token its channel holds: it is believed.
+    world.put("primary", remote("a"))
+    with django_capture_on_commit_callbacks(execute=True):
+        token = world.channels[synced.push_channel_id]
+        assert push_received(provider="google", channel_id=synced.push_channel_id, token=token)
+    assert Event.objects.get().external_id == "a"
+
+
+def test_a_channel_the_provider_forgot_is_started_anew(world, channel):
+    synced, _ = channel
+    world.channels.clear()  # Graph answers 404 for the subscription
+
+    assert push_channels_renew(now=synced.push_expires_at - dt.timedelta(hours=2)) == 1
+
+    assert len(world.pushes) == 2
+    synced.refresh_from_db()
+    assert synced.push_channel_id == world.pushes[1].channel_id
 
 
 def test_an_expired_channel_is_started_anew(world, channel):
