@@ -223,9 +223,10 @@ def test_import_takes_a_constant_number_of_queries(calendar, count, django_asser
     assert result == ImportResult(created=count, updated=count // 2, deleted=count - count // 2)
 
 
-# The target is well under 2 s on an idle machine; the bound leaves room for the shared 2-CPU
-# test machine, where other work inflates CPU time (the figures printed go in the report).
-BOUND_SECONDS = 4
+# The target is well under 2 s on an idle machine; the bound (the bench target for a
+# whole initial import) leaves room for the shared 2-CPU test machine, where other work inflates
+# CPU time (the figures printed go in the report).
+BOUND_SECONDS = 5
 
 
 @pytest.mark.timing
