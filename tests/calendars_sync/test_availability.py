@@ -50,9 +50,6 @@ def test_the_connections_counts_as_busy_reaches_its_calendars(world, connection)
     ) == [False]
 
 
-# The core's availability selector reads Calendar.counts_as_busy on the avcal branch (issue 10,
-# part 4); on main it does not yet. Drop the mark once both are merged.
-@pytest.mark.xfail(reason="needs counts_as_busy in availability_queries (avcal)", strict=False)
 @pytest.mark.django_db
 def test_synced_busy_time_stops_counting_with_counts_as_busy_off(
     app_creds, world, person, connection
