@@ -59,7 +59,8 @@ def synced_calendars_reconcile(
     """Mirror the external account's calendars: a core calendar per remote one (never the
     account's primary; read-only when the provider's is; counting as busy as the connection
     says), renamed along, revived when it comes back; one that vanished is deleted (its sync
-    state cleared, so a return pulls in full). Returns the live synced calendars."""
+    state and push channel cleared, so a return pulls in full). Returns the live synced
+    calendars."""
     stored = {s.remote_id: s for s in connection.calendars.select_related("calendar")}
     taken = set(
         Calendar.objects.filter(profile_id=connection.profile_id, deleted=False).values_list(
@@ -77,7 +78,15 @@ def synced_calendars_reconcile(
     for gone in stored.values():
         if not gone.calendar.deleted:
             Calendar.objects.filter(pk=gone.calendar_id).update(deleted=True, updated_at=now)
-            SyncedCalendar.objects.filter(pk=gone.pk).update(sync_state="", updated_at=now)
+            # Its channel, if any, is forgotten (notifications for it are refused) and expires.
+            SyncedCalendar.objects.filter(pk=gone.pk).update(
+                sync_state="",
+                push_channel_id="",
+                push_resource_id="",
+                push_token_hash="",
+                push_expires_at=None,
+                updated_at=now,
+            )
     return live
 
 

@@ -250,17 +250,20 @@ def test_all_day_events_keep_their_dates_and_zone_and_transparency(world, connec
     assert events["free"].status == "tentative"
 
 
-def test_vanished_calendars_are_deleted_and_come_back(world, connection):
+def test_vanished_calendars_are_deleted_and_come_back(world, connection, settings):
+    settings.PUBLIC_BASE_URL = "https://scheduling.example.test"
     world.add_calendar("team", "Team")
     world.put("team", remote("t"))
     connection_sync(connection=connection, now=NOW)
     team = SyncedCalendar.objects.get(remote_id="team")
+    assert team.push_channel_id
     del world.calendars["team"]
 
     connection_sync(connection=connection, now=LATER)
     team.refresh_from_db()
     assert team.calendar.deleted is True
     assert team.sync_state == ""
+    assert team.push_channel_id == ""
 
     world.add_calendar("team", "Team")
     connection_sync(connection=connection, now=LATER)
