@@ -112,6 +112,17 @@ def test_deleted_ids_are_soft_deleted_and_come_back_when_imported_again(calendar
     assert set(live(calendar)) == {"a", "b"}
 
 
+def test_an_id_both_upserted_and_deleted_stays(calendar):
+    run(calendar, [item("a"), item("s#1")])
+
+    result = run(
+        calendar, [item("a", 1), item("s#1")], deleted_external_ids=["a"], deleted_series=["s"]
+    )
+
+    assert result == ImportResult(updated=1)
+    assert set(live(calendar)) == {"a", "s#1"}
+
+
 def test_full_import_deletes_every_stored_external_event_it_lacks(calendar):
     managed = make_event(
         calendar,
