@@ -8,10 +8,14 @@ class CalendarsSyncConfig(AppConfig):
     def ready(self) -> None:
         # The core words Django-level errors (unknown path, 500) by path prefix: /setup/v1 in
         # OnSched's shape, its token URL in RFC 6749's.
+        from calendars_sync.receivers import write_back_changes
         from calendars_sync.setup_api import schema  # noqa: F401  (the OpenAPI auth scheme)
         from calendars_sync.setup_api.errors import ONSCHED_ERRORS
         from scheduling.api.error_pages import api_prefix_register
         from scheduling.api.errors import OAUTH_ERRORS
+        from scheduling.signals import events_changed
 
         api_prefix_register(prefix="/setup/v1/", dialect=ONSCHED_ERRORS)
         api_prefix_register(prefix="/connect/token", dialect=OAUTH_ERRORS)
+        # Write-back: events the API or bookings change are copied to connected calendars.
+        events_changed.connect(write_back_changes, dispatch_uid="calendars_sync.write_back")

@@ -4,7 +4,6 @@ from django.urls import include, path
 from bookings.api.urls import v1_urlpatterns as bookings_v1_urlpatterns
 from bookings.pages.urls import action_urlpatterns, class_urlpatterns, project_urlpatterns
 from bookings.v2.urls import v2_urlpatterns
-from calendars_sync.pages.oauth_callback import oauth_callback
 from calendars_sync.setup_api.urls import connect_urlpatterns, setup_v1_urlpatterns
 from config.health import health
 from scheduling.api.urls import docs_urlpatterns, oauth_urlpatterns, v1_urlpatterns
@@ -26,7 +25,7 @@ urlpatterns = [
     path("api/", include(docs_urlpatterns)),
     path("setup/v1/", include(setup_v1_urlpatterns)),
     path("connect/", include(connect_urlpatterns)),
-    path("sync/oauth/<str:provider>/callback", oauth_callback, name="sync-oauth-callback"),
+    path("sync/", include("calendars_sync.urls")),
 ]
 
 # API paths get JSON in their API's error shape; every other path Django's pages.
