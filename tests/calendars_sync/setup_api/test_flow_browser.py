@@ -4,10 +4,11 @@ consent screen for its address, presses Allow, passes through our callback and l
 return URL; the API then reads the calendar authorized. Every request to a host other than the
 live server and the fake Google is refused.
 
-The callback queues the connection's first sync (calendars_sync.tasks.connection_sync, run at
-once by the tests' q2): until that task exists, this test is skipped.
+The callback queues the connection's first sync (run at once by the tests' q2), after which the
+Google calendar's busy time is the resource's busy time in /v1/availability.
 """
 
+import datetime as dt
 import re
 from urllib.parse import urlsplit
 
@@ -21,7 +22,6 @@ from tests.calendars_sync.setup_api.conftest import ROOM
 from tests.fakes.google import FakeGoogle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-pytest.importorskip("calendars_sync.tasks", reason="the sync's tasks are not merged yet")
 
 GMAIL = "room1@gmail.test"
 
@@ -41,6 +41,10 @@ def google(settings):
 def test_a_resource_authorizes_its_google_calendar_and_lands_on_the_return_url(
     browser, live_server, google, app_creds
 ):
+    busy_start = (dt.datetime.now(dt.UTC) + dt.timedelta(days=2)).replace(
+        hour=10, minute=0, second=0, microsecond=0
+    )
+    google.put_event(GMAIL, {"summary": "Dentist", **_span(busy_start, hours=1)})
     token = setup_token_issue(application=app_creds.application).access_token
     return_url = f"{live_server.url}/health?from=onsched"
     created = requests.post(
@@ -81,3 +85,34 @@ def test_a_resource_authorizes_its_google_calendar_and_lands_on_the_return_url(
     ).json()
     assert read["googleCalendarAuthorized"] is True
     assert Connection.objects.get(account__sub=created["id"]).state == Connection.State.ACTIVE
+    # The callback queued the first sync (run at once by the tests' q2): the Google calendar's
+    # busy hour is now busy time of the resource, in the Cronofy-shaped availability API.
+    day = busy_start.replace(hour=9)
+    available = requests.post(
+        f"{live_server.url}/v1/availability",
+        json={
+            "participants": [{"members": [{"sub": created["id"]}], "required": "all"}],
+            "required_duration": {"minutes": 60},
+            "query_periods": [{"start": _z(day), "end": _z(day + dt.timedelta(hours=3))}],
+        },
+        headers={"Authorization": f"Bearer {app_creds.client_secret}"},
+        timeout=10,
+    )
+    assert available.status_code == 200, available.text
+    assert available.json()["available_periods"] == [
+        {"start": _z(day), "end": _z(busy_start), "participants": [{"sub": created["id"]}]},
+        {
+            "start": _z(busy_start + dt.timedelta(hours=1)),
+            "end": _z(day + dt.timedelta(hours=3)),
+            "participants": [{"sub": created["id"]}],
+        },
+    ]
+
+
+def _z(moment: dt.datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _span(start: dt.datetime, *, hours: int) -> dict:
+    end = start + dt.timedelta(hours=hours)
+    return {"start": {"dateTime": _z(start)}, "end": {"dateTime": _z(end)}}
