@@ -294,6 +294,7 @@ class FakeGraph:
         return statuses
 
 
+# --- the HTTP side ---
 def split(url: str) -> tuple[str, dict[str, str]]:
     parts = urlsplit(url)
     return parts.path, {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
