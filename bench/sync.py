@@ -62,7 +62,7 @@ def google_source(events: int) -> Iterator[Callable[[int], tuple[str, str, dict]
     from tests.fakes.google import FakeGoogle
 
     with FakeGoogle() as fake:
-        os.environ.update(google_env(fake))
+        configure(google_env(fake))
 
         def make(run: int) -> tuple[str, str, dict]:
             email = f"bench{run}@example.test"
@@ -98,7 +98,7 @@ def microsoft_source(events: int) -> Iterator[Callable[[int], tuple[str, str, di
     from tests.fakes.microsoft import FakeGraph
 
     with FakeGraph() as fake:
-        os.environ.update(microsoft_env(fake))
+        configure(microsoft_env(fake))
 
         def make(run: int) -> tuple[str, str, dict]:
             email = f"bench{run}@example.test"
@@ -232,11 +232,11 @@ def measure_imports(application, provider: str, events: int, runs: int) -> list[
                 application, kind, external, secrets, f"{provider} {run}"
             )
             began = time.perf_counter()
-            connection_sync(connection=connection)
+            report = connection_sync(connection=connection)
             seconds.append(time.perf_counter() - began)
             imported = Event.objects.filter(calendar__account=resource, deleted=False).count()
             if imported != events:
-                raise RuntimeError(f"{provider}: imported {imported} of {events} events")
+                raise RuntimeError(f"{provider}: imported {imported} of {events} events: {report}")
     return seconds
 
 
@@ -264,7 +264,7 @@ def slot_free(base: str, api_key: str, sub: str, start: dt.datetime) -> bool:
     }
     answer = requests.post(
         f"{base}/v1/availability",
-        json={"availability": body},
+        json=body,
         headers={"Authorization": f"Bearer {api_key}"},
         timeout=10,
     )
