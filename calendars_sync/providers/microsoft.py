@@ -32,7 +32,9 @@ asyncio.run, or in a short-lived worker thread when the calling thread already r
 import asyncio
 import datetime as dt
 import email.utils
+import functools
 import json
+import ssl
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -105,6 +107,14 @@ class StaticToken(AccessTokenProvider):
         return self.validator
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """One verifying TLS context per process: loading the CA bundle costs ~50 ms, which a fresh
+    httpx client per call (its connections belong to the call's event loop) would pay on every
+    pull, a push-triggered one included."""
+    return ssl.create_default_context()
+
+
 class MicrosoftAdapter:
     def __init__(self, credentials: Credentials) -> None:
         self.credentials = credentials
@@ -116,7 +126,9 @@ class MicrosoftAdapter:
         async def main() -> T:
             base_url = settings.MICROSOFT_GRAPH_URL.rstrip("/")
             http = GraphClientFactory.create_with_default_middleware(
-                client=httpx.AsyncClient(timeout=httpx.Timeout(60, connect=10)),
+                client=httpx.AsyncClient(
+                    timeout=httpx.Timeout(60, connect=10), verify=_tls_context()
+                ),
                 options={
                     # Graph's /me paths go through the SDK's /users/{id} builders.
                     UrlReplaceHandlerOption.get_key(): UrlReplaceHandlerOption(
