@@ -107,6 +107,7 @@ def test_the_schema_describes_client_credentials_on_the_operations_that_take_the
         if {"clientCredentials": []} in operation.get("security", [])
     }
     assert secured == {
+        "/connect/token",  # OnSched's client-credentials token URL (calendars_sync/setup_api)
         "/oauth/token",
         "/oauth/token/revoke",
         "/v1/application_calendars",
