@@ -1,5 +1,6 @@
 import pytest
 
+from scheduling.services.accounts import user_account_ensure
 from tests.factories import make_user
 from tests.fakes.radicale import RadicaleServer
 
@@ -18,8 +19,6 @@ def radicale():
 @pytest.fixture
 def person(db):
     """A signed-in person: their user, and their scheduling account."""
-    from scheduling.services.accounts import user_account_ensure
-
     user = make_user()
     return user, user_account_ensure(user=user)
 
