@@ -44,7 +44,8 @@ def test_the_page_lists_the_persons_connections_with_their_state(browser, person
     assert "https://feeds.example/a.ics" in html
     assert "Broken (reconnect needed)" in html
     assert "the feed answered 404" in html
-    assert 'id="caldav-form"' in html and 'id="ics-form"' in html
+    assert 'id="caldav-form"' in html
+    assert 'id="ics-form"' in html
 
 
 def test_the_page_shows_no_one_elses_connections(browser, feed_server):
