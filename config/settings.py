@@ -362,7 +362,7 @@ SYNC_AUTH_LINK_MAX_AGE_SECONDS = int(
 # The userinfo endpoint read after the token exchange, for the person's e-mail address (the
 # connection's external account). Microsoft's is MICROSOFT_GRAPH_URL + "/me".
 GOOGLE_OAUTH_USERINFO_URL = os.environ.get(
-    "GOOGLE_OAUTH_USERINFO_URL", "https://openidconnect.googleapis.com/v1/userinfo"
+    "GOOGLE_OAUTH_USERINFO_URL", "https://www.googleapis.com/oauth2/v2/userinfo"
 )
 
 
