@@ -1,5 +1,6 @@
 """A signed-in person connects Microsoft 365 through django-allauth, against the fake Microsoft
-identity platform and Graph: allauth's endpoints and its Graph /me follow our MICROSOFT_* settings."""
+identity platform and Graph: allauth's endpoints and its Graph /me follow our MICROSOFT_*
+settings."""
 
 import copy
 import re
