@@ -9,10 +9,10 @@ Two parts:
   the callback views below take the same adapters (config/urls.py mounts them before allauth's,
   under the same names).
 - Receivers: when allauth adds or updates a Google or Microsoft account of a person (a connect,
-  a reconnect, or a sign-in with an account already connected), the tokens of that login become
-  the person's calendar connection, found again by the e-mail address, so a new consent reuses
-  the connection. Tokens go encrypted into the connection only (SOCIALACCOUNT_STORE_TOKENS is
-  off) and are never logged.
+  a reconnect, a sign-up through it, or a sign-in with an account already connected), the
+  tokens of that login become the person's calendar connection, found again by the e-mail
+  address, so a new consent reuses the connection. Tokens go encrypted into the connection only
+  (SOCIALACCOUNT_STORE_TOKENS is off) and are never logged.
 """
 
 import datetime as dt
@@ -159,6 +159,13 @@ def connection_from_sociallogin(
 def social_account_added(sender, request: HttpRequest, sociallogin: SocialLogin, **kwargs) -> None:
     """A person connected a Google or Microsoft account (allauth's connect process)."""
     connection_from_sociallogin(sociallogin=sociallogin)
+
+
+def user_signed_up(sender, request: HttpRequest, user, sociallogin=None, **kwargs) -> None:
+    """A person signed up through Google or Microsoft: allauth adds that account without
+    social_account_added, so the connection starts here."""
+    if sociallogin is not None:
+        connection_from_sociallogin(sociallogin=sociallogin)
 
 
 def social_account_updated(

@@ -155,3 +155,41 @@ def test_the_page_offers_no_google_button_without_a_client(settings, person):
     client = signed_in(person[0])
 
     assert "Connect Google" not in client.get("/sync/connect/").content.decode()
+
+
+def test_signing_up_with_google_connects_the_new_persons_calendar(google):
+    visitor = Client()
+    to_google = visitor.post("/accounts/google/login/", {"process": "login"})
+    fields = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(to_google["Location"]).query))
+    allowed = requests.post(
+        google.authorize_url,
+        data=fields | {"login_hint": EMAIL, "decision": "allow"},
+        allow_redirects=False,
+        timeout=5,
+    )
+
+    callback(visitor, allowed.headers["Location"])
+
+    connection = Connection.objects.get()
+    assert connection.external_account == EMAIL
+    assert connection.account.user == SocialAccount.objects.get().user
+
+
+def test_signing_in_with_a_connected_google_account_refreshes_its_tokens(google):
+    person = signed_in()
+    callback(person, consent(google, person))
+    old_token = connection_secrets(Connection.objects.get())["access_token"]
+    visitor = Client()
+    to_google = visitor.post("/accounts/google/login/", {"process": "login"})
+    fields = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(to_google["Location"]).query))
+    allowed = requests.post(
+        google.authorize_url,
+        data=fields | {"login_hint": EMAIL, "decision": "allow"},
+        allow_redirects=False,
+        timeout=5,
+    )
+
+    callback(visitor, allowed.headers["Location"])
+
+    assert Connection.objects.count() == 1
+    assert connection_secrets(Connection.objects.get())["access_token"] != old_token
