@@ -4,7 +4,8 @@ Only applications are edited here. Everything else is shown read-only: tenant da
 calendars, events, availability) changes through services, which keep the invariants and send the
 change notifications that a plain form save would skip. The admin's few writes (add or revoke a
 client secret, revoke a grant, send an outgoing callback again or cancel it, close a push
-notification channel) are actions that call those services.
+notification channel, choose an account's availability calendar) are actions or saves that call
+those services.
 
 Secrets and tokens are never shown: only their display prefixes, never hashes or encrypted values.
 """

@@ -16,6 +16,7 @@ from scheduling.api.accounts import (
     UserInfoView,
 )
 from scheduling.api.availability import AvailabilityView, SequencedAvailabilityView
+from scheduling.api.availability_calendar import AvailabilityCalendarView
 from scheduling.api.calendars import CalendarsView
 from scheduling.api.channels import ChannelsView, ChannelView
 from scheduling.api.docs import SchemaView, docs_page
@@ -93,6 +94,12 @@ v1_urlpatterns = [
         "availability_rules/<idpath:availability_rule_id>",
         AvailabilityRuleView.as_view(),
         name="v1-availability_rule",
+    ),
+    # An extension beyond Cronofy (seed 000 built in): docs/api-notes.md, "Extensions".
+    path(
+        "availability_calendar",
+        AvailabilityCalendarView.as_view(),
+        name="v1-availability_calendar",
     ),
     path("availability", AvailabilityView.as_view(), name="v1-availability"),
     path(

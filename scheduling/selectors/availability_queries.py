@@ -103,6 +103,7 @@ def _window(
 class _AccountData:
     account: Account
     calendars: dict[str, int]  # public calendar_id -> pk, live calendars only
+    not_busy: set[int]  # pks of live calendars whose events count as busy only when named
     rules: dict[str, AvailabilityRule]
     periods: list[tuple[dt.datetime, dt.datetime]]
 
@@ -174,13 +175,18 @@ def _load_accounts(
             problems.append(MemberProblem(request, "sub", "not_accessible", text))
     if problems:
         raise MembersRejected(problems)
-    data = {sub: _AccountData(account, {}, {}, []) for sub, account in accounts.items()}
+    data = {sub: _AccountData(account, {}, set(), {}, []) for sub, account in accounts.items()}
     by_pk = {d.account.pk: d for d in data.values()}
     calendars = Calendar.objects.filter(account_id__in=by_pk, deleted=False).values_list(
-        "account_id", "calendar_id", "pk"
+        "account_id", "calendar_id", "pk", "counts_as_busy"
     )
-    for account_id, calendar_id, pk in calendars:
-        by_pk[account_id].calendars[calendar_id] = pk
+    for account_id, calendar_id, pk, counts_as_busy in calendars:
+        account_data = by_pk[account_id]
+        account_data.calendars[calendar_id] = pk
+        # The availability calendar's events are when the account is free (its available
+        # periods), never busy time.
+        if not counts_as_busy or pk == account_data.account.availability_calendar_id:
+            account_data.not_busy.add(pk)
     return data
 
 
@@ -215,7 +221,9 @@ def _busy_calendars(request: MemberRequest, data: _AccountData) -> list[int]:
     """The calendars whose events count as busy for this member.
 
     The member's own calendar_ids when given; else, under managed availability, the union of the
-    calendars its rules name (when they name any); else every live calendar of the account.
+    calendars its rules name (when they name any); else every live calendar of the account but
+    its availability calendar and those marked not to count as busy (`counts_as_busy`). A
+    calendar named explicitly (calendar_ids, or by a rule) always counts.
     """
     if request.calendar_ids is not None:
         unknown = [cid for cid in request.calendar_ids if cid not in data.calendars]
@@ -229,7 +237,7 @@ def _busy_calendars(request: MemberRequest, data: _AccountData) -> list[int]:
         named = {cid for rule in _rules_for(request, data) for cid in rule.calendar_ids}
         if named:
             return [pk for cid, pk in data.calendars.items() if cid in named]
-    return list(data.calendars.values())
+    return [pk for pk in data.calendars.values() if pk not in data.not_busy]
 
 
 def _rules_for(request: MemberRequest, data: _AccountData) -> list[AvailabilityRule]:

@@ -8,7 +8,7 @@ its own state without keeping any (see the "sub calendar" recipe: period id = ev
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -73,6 +73,12 @@ def _check_weekly_periods(weekly_periods: Sequence[WeeklyPeriod]) -> None:
         raise ValidationFailed(errors)
 
 
+def _period_check(available_period_id: str, start: dt.datetime, end: dt.datetime) -> None:
+    client_id_check(available_period_id, field="available_period_id")
+    if end <= start:
+        raise ValidationFailed.one("end", "invalid", "must be after start")
+
+
 @transaction.atomic
 def available_period_upsert(
     *,
@@ -83,9 +89,7 @@ def available_period_upsert(
     now: dt.datetime | None = None,
 ) -> AvailablePeriod:
     """Create the account's period with this id, or move the existing one to [start, end)."""
-    client_id_check(available_period_id, field="available_period_id")
-    if end <= start:
-        raise ValidationFailed.one("end", "invalid", "must be after start")
+    _period_check(available_period_id, start, end)
     now = now or timezone.now()
     period, _ = AvailablePeriod.objects.update_or_create(
         account=account,
@@ -94,6 +98,56 @@ def available_period_upsert(
         create_defaults={"start": start, "end": end, "created_at": now, "updated_at": now},
     )
     return period
+
+
+@dataclass(frozen=True)
+class PeriodsPut:
+    created: int = 0
+    updated: int = 0
+
+
+@transaction.atomic
+def available_periods_put(
+    *,
+    account_id: int,
+    periods: Mapping[str, tuple[dt.datetime, dt.datetime]],
+    now: dt.datetime,
+) -> PeriodsPut:
+    """`available_period_upsert` for many periods at once ({available_period_id: (start, end)}),
+    in at most three queries however many there are: the missing are created, the moved updated,
+    the unchanged left untouched (their `updated_at` stays). Other periods of the account stay.
+
+    The caller serialises writers of the same ids (availability calendars lock the account row):
+    two concurrent puts of a new id would otherwise both try to create it.
+    """
+    for period_id, (start, end) in periods.items():
+        _period_check(period_id, start, end)
+    existing = {
+        period.available_period_id: period
+        for period in AvailablePeriod.objects.filter(account_id=account_id).only(
+            "pk", "available_period_id", "start", "end"
+        )
+    }
+    new, moved = [], []
+    for period_id, (start, end) in periods.items():
+        period = existing.get(period_id)
+        if period is None:
+            new.append(
+                AvailablePeriod(
+                    account_id=account_id,
+                    available_period_id=period_id,
+                    start=start,
+                    end=end,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+        elif (period.start, period.end) != (start, end):
+            period.start, period.end, period.updated_at = start, end, now
+            moved.append(period)
+    AvailablePeriod.objects.bulk_create(new)
+    AvailablePeriod.objects.bulk_update(moved, ["start", "end", "updated_at"])
+    return PeriodsPut(created=len(new), updated=len(moved))
 
 
 def available_period_delete(*, account: Account, available_period_id: str) -> int:

@@ -33,6 +33,17 @@ def test_every_v1_operation_documents_its_errors_in_the_v1_shape(schema):
     assert checked > 20
 
 
+def test_the_availability_calendar_extension_is_documented(schema):
+    """An extension beyond Cronofy (seed 000 built in): read and set with an access token."""
+    operations = schema["paths"]["/v1/availability_calendar"]
+    assert set(operations) == {"get", "put"}
+    body = operations["put"]["requestBody"]["content"]["application/json"]["schema"]
+    assert body["$ref"].endswith("AvailabilityCalendarRequest")
+    for operation in operations.values():
+        assert operation["security"] == [{"accessToken": []}]
+        assert "200" in operation["responses"]
+
+
 def test_oauth_operations_document_rfc6749_errors(schema):
     for method, path, operation in operations(schema):
         if path.startswith("/oauth/"):

@@ -7,13 +7,19 @@ its request object, never by a JSON path.
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from scheduling import engine
 from scheduling.errors import MembersRejected
+from scheduling.models import Calendar
 from scheduling.selectors.availability_queries import (
     availability_find,
+    load_members,
     sequenced_availability_find,
 )
+from scheduling.services.availability_calendars import availability_calendar_set
+from scheduling.services.calendars import calendar_create
 from tests.api_helpers import at
 from tests.factories import make_account, make_event, primary_calendar
 
@@ -97,3 +103,33 @@ def test_sequenced_availability_find_runs_steps_of_member_requests(app_creds):
         ("first", at(10)),
         ("second", at(11)),
     ]
+
+
+def test_calendars_left_out_of_busy_time_cost_no_query(app_creds):
+    """The availability calendar is a column of the account rows already loaded, and
+    counts_as_busy comes with the calendars: members with either load in as many queries."""
+
+    def rooms(count: int) -> list[engine.MemberRequest]:
+        members = []
+        for _ in range(count):
+            room = make_account(app_creds.application)
+            primary = primary_calendar(room)
+            side = calendar_create(account=room, profile_id=primary.profile.profile_id, name="S")
+            quiet = calendar_create(account=room, profile_id=primary.profile.profile_id, name="Q")
+            Calendar.objects.filter(pk=quiet.pk).update(counts_as_busy=False)
+            availability_calendar_set(account=room, calendar_id=side.calendar_id)
+            for calendar in (primary, side, quiet):
+                make_event(calendar, at(10), at(11))
+            members.append(engine.MemberRequest(room.sub, managed_availability=True))
+        return members
+
+    def queries(members) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            load_members(
+                application=app_creds.application,
+                requests=members,
+                window=engine.Interval(at(9), at(12)),
+            )
+        return len(captured)
+
+    assert queries(rooms(1)) == queries(rooms(6))
