@@ -2,8 +2,11 @@
 account's access token or with the API key naming the account."""
 
 import pytest
+from django.db import connection as db_connection
+from django.test.utils import CaptureQueriesContext
 
 from calendars_sync.models import Connection
+from calendars_sync.services.connect import ics_connect
 from scheduling.scopes import DEFAULT_SCOPE
 from tests.api_client import JsonClient
 from tests.calendars_sync.connect.conftest import FEED, PASSWORD, USER
@@ -228,3 +231,17 @@ def test_a_token_naming_another_sub_is_refused(api, app_creds, no_connections):
 
     assert response.status_code == 422
     assert list(response.json()["errors"]) == ["sub"]
+
+
+def test_listing_connections_costs_no_query_per_connection(api, account, feed_server):
+    def queries() -> int:
+        with CaptureQueriesContext(db_connection) as captured:
+            assert api.call("GET", "/v1/connections").status_code == 200
+        return len(captured)
+
+    ics_connect(account=account, url=feed_server.serve("/1.ics", FEED))
+    one = queries()
+    for n in (2, 3, 4):
+        ics_connect(account=account, url=feed_server.serve(f"/{n}.ics", FEED))
+
+    assert queries() == one
