@@ -193,3 +193,10 @@ def test_signing_in_with_a_connected_google_account_refreshes_its_tokens(google)
 
     assert Connection.objects.count() == 1
     assert connection_secrets(Connection.objects.get())["access_token"] != old_token
+
+
+def test_the_pages_policy_lets_the_connect_form_lead_to_googles_consent(google):
+    response = signed_in().get("/sync/connect/")
+
+    policy = response["Content-Security-Policy"]
+    assert f"form-action 'self' {google.base_url}" in policy
