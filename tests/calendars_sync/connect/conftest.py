@@ -2,6 +2,7 @@ import pytest
 
 from scheduling.services.accounts import user_account_ensure
 from tests.factories import make_user
+from tests.fakes.ics_server import IcsServer
 from tests.fakes.radicale import RadicaleServer
 
 USER = "alice"
@@ -31,46 +32,18 @@ FEED = (
 )
 
 
-class _FeedServer:
-    """TEMP: a tiny file server on 127.0.0.1 (replaced by tests/fakes/ics_server.py)."""
+class Feeds:
+    """The ICS file server (tests/fakes/ics_server.py), one call to serve a text at a path."""
 
-    def __init__(self):
-        import threading
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    def __init__(self, server: IcsServer) -> None:
+        self.server = server
 
-        files = self.files = {}
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                if self.path not in files:
-                    self.send_response(404)
-                    self.end_headers()
-                    return
-                body, content_type = files[self.path]
-                self.send_response(200)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def serve(self, path, text, content_type="text/calendar"):
-        self.files[path] = (text.encode(), content_type)
-        return f"http://127.0.0.1:{self.server.server_address[1]}{path}"
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+    def serve(self, path: str, text: str, content_type: str = "text/calendar") -> str:
+        self.server.put(path, text, content_type=content_type)
+        return self.server.url(path)
 
 
 @pytest.fixture
 def feed_server():
-    server = _FeedServer()
-    yield server
-    server.close()
+    with IcsServer() as server:
+        yield Feeds(server)

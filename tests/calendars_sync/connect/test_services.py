@@ -50,17 +50,19 @@ def test_caldav_connect_refuses_a_wrong_password_and_saves_nothing(radicale, per
 
 def test_caldav_connect_again_updates_the_password_of_the_one_connection(radicale, person):
     _user, account = person
-    first = caldav_connect(account=account, url=radicale.url, username=USER, password=PASSWORD)
-    radicale.add_user(USER, "app-password-2")
+    radicale.add_user("carol", "app-password-1")
+    first = caldav_connect(
+        account=account, url=radicale.url, username="carol", password="app-password-1"
+    )
+    radicale.add_user("carol", "app-password-2")
 
     again = caldav_connect(
-        account=account, url=radicale.url, username=USER, password="app-password-2"
+        account=account, url=radicale.url, username="carol", password="app-password-2"
     )
 
     assert again.pk == first.pk
     assert Connection.objects.count() == 1
     assert connection_secrets(again)["password"] == "app-password-2"
-    radicale.add_user(USER, PASSWORD)
 
 
 @pytest.mark.parametrize(
@@ -167,3 +169,19 @@ def test_connection_remove_finds_no_connection_of_another_account(person, feed_s
 
     connection.refresh_from_db()
     assert connection.state == Connection.State.ACTIVE
+
+
+def test_ics_connect_to_a_feed_behind_a_login(person, feed_server):
+    _user, account = person
+    url = feed_server.serve("/private.ics", FEED)
+    feed_server.server.require_auth("feeds", "feed-secret")
+
+    with pytest.raises(ValidationFailed) as without:
+        ics_connect(account=account, url=url)
+    with pytest.raises(ValidationFailed) as wrong:
+        ics_connect(account=account, url=url, username="feeds", password="nope")
+    connection = ics_connect(account=account, url=url, username="feeds", password="feed-secret")
+
+    assert errors_of(without) == {"url": ["login_required"]}
+    assert errors_of(wrong) == {"password": ["refused"]}
+    assert connection_secrets(connection)["password"] == "feed-secret"
