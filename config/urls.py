@@ -6,6 +6,7 @@ from bookings.pages.urls import action_urlpatterns, class_urlpatterns, project_u
 from bookings.v2.urls import v2_urlpatterns
 from calendars_sync.allauth import provider_urlpatterns as sync_provider_urlpatterns
 from calendars_sync.api.urls import v1_urlpatterns as sync_v1_urlpatterns
+from calendars_sync.setup_api.urls import connect_urlpatterns, setup_v1_urlpatterns
 from config.health import health
 from scheduling.api.urls import docs_urlpatterns, oauth_urlpatterns, v1_urlpatterns
 from scheduling.pages.home import home
@@ -27,6 +28,8 @@ urlpatterns = [
     path("bookings/", include(action_urlpatterns)),
     path("book/", include(project_urlpatterns)),
     path("api/", include(docs_urlpatterns)),
+    path("setup/v1/", include(setup_v1_urlpatterns)),
+    path("connect/", include(connect_urlpatterns)),
     path("sync/", include("calendars_sync.urls")),
 ]
 

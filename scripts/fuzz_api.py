@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -112,9 +113,11 @@ def element_run_setup(
     ]
 
 
-# /v2 takes only its Basic form of the API key: fuzzed by its own run, and by no other.
+# /v2 takes only its Basic form of the API key, /setup/v1 only a token from /connect/token: each
+# fuzzed by its own run, and by no other.
 ONLY_V2 = ["--include-path-regex", "^/v2/"]
-NOT_V2 = ["--exclude-path-regex", "^/v2/"]
+ONLY_SETUP = ["--include-path-regex", "^/setup/v1/"]
+NOT_V2 = ["--exclude-path-regex", "^/(v2|setup/v1)/"]
 
 
 def timekit_basic(api_key: str) -> str:
@@ -127,6 +130,21 @@ def timekit_run_args(base: str, api_key: str, folder: Path) -> list[str]:
     schema = folder / "schema-v2.yaml"
     schema.write_bytes(api_call(base, "/api/schema/", api_key))
     return [str(CONFIG), str(schema), "--url", base, "-H", timekit_basic(api_key), *ONLY_V2]
+
+
+def onsched_run_args(base: str, api_key: str, client_id: str, folder: Path) -> list[str]:
+    """The /setup/v1 run's arguments: OnSched's Bearer token from the client-credentials grant
+    (one hour, longer than a run), and the schema saved first (read with the API key)."""
+    schema = folder / "schema-setup.yaml"
+    schema.write_bytes(api_call(base, "/api/schema/", api_key))
+    form = urllib.parse.urlencode(
+        {"grant_type": "client_credentials", "client_id": client_id, "client_secret": api_key}
+    )
+    request = urllib.request.Request(f"{base}/connect/token", data=form.encode())  # noqa: S310
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        token = json.loads(response.read())["access_token"]
+    header = f"Authorization: Bearer {token}"
+    return [str(CONFIG), str(schema), "--url", base, "-H", header, *ONLY_SETUP]
 
 
 def fuzz_run(args, examples, seed, log: Path, env) -> tuple[subprocess.Popen, Path]:
@@ -208,6 +226,10 @@ def main() -> int:
             "element token": element_run_setup(base, api_key, subs, env, server_log.parent),
             # /v2 (Timekit's form): the same key as Basic with an empty user name.
             "Timekit API key": timekit_run_args(base, api_key, server_log.parent),
+            # /setup/v1 (OnSched's form): a Bearer token from POST /connect/token.
+            "OnSched token": onsched_run_args(
+                base, api_key, demo["application"]["client_id"], server_log.parent
+            ),
         }
         credentials["access token"] += NOT_V2
         # The runs at once (each is mostly one busy core), each into its own file, shown in turn.

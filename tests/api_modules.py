@@ -10,8 +10,9 @@ from django.apps import apps
 from django.conf import settings
 
 ROOT = pathlib.Path(settings.BASE_DIR)
-# An app's API packages: `api` (/v1), and bookings' Timekit-shaped `v2`.
-API_PACKAGES = ("api", "v2")
+# An app's API packages: `api` (/v1), bookings' Timekit-shaped `v2`, and calendars_sync's
+# OnSched-shaped `setup_api` (/setup/v1).
+API_PACKAGES = ("api", "v2", "setup_api")
 
 
 def api_folders() -> list[pathlib.Path]:

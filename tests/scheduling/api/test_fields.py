@@ -199,6 +199,7 @@ OUTPUT_ONLY = {
     "scheduling/api/errors.py",  # error bodies
     "scheduling/api/error_pages.py",
     "bookings/v2/errors.py",  # /v2 error bodies
+    "calendars_sync/setup_api/errors.py",  # /setup/v1 error bodies
     "scheduling/api/fields.py",  # where the strict fields are made from DRF's
 }
 
