@@ -1,12 +1,14 @@
 """/v1/connections: the integrator connects CalDAV servers and ICS feeds for an account, with the
 account's access token or with the API key naming the account."""
 
+import caldav
 import pytest
 from django.db import connection as db_connection
 from django.test.utils import CaptureQueriesContext
 
 from calendars_sync.models import Connection
 from calendars_sync.services.connect import ics_connect
+from scheduling.models import Event
 from scheduling.scopes import DEFAULT_SCOPE
 from tests.api_client import JsonClient
 from tests.calendars_sync.connect.conftest import FEED, PASSWORD, USER
@@ -245,3 +247,25 @@ def test_listing_connections_costs_no_query_per_connection(api, account, feed_se
         ics_connect(account=account, url=feed_server.serve(f"/{n}.ics", FEED))
 
     assert queries() == one
+
+
+def test_a_connected_caldav_calendar_is_imported_by_the_first_sync(
+    api, account, radicale, django_capture_on_commit_callbacks
+):
+    radicale.add_user("dana", "dana-pass")
+    with caldav.DAVClient(url=radicale.url, username="dana", password="dana-pass") as client:
+        calendar = client.principal().make_calendar(name="Work")
+        calendar.save_event(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\n"
+            "UID:dana-1@test\r\nDTSTAMP:20250101T000000Z\r\nDTSTART:20250303T090000Z\r\n"
+            "DTEND:20250303T100000Z\r\nSUMMARY:Dentist\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        )
+    body = {"provider": "caldav", "server_url": radicale.url, "username": "dana"}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        created = api.call("POST", "/v1/connections", body | {"password": "dana-pass"})
+
+    assert created.status_code == 201
+    [listed] = api.call("GET", "/v1/connections").json()["connections"]
+    assert listed["last_sync_at"] is not None
+    assert Event.objects.filter(calendar__account=account, summary="Dentist").exists()
