@@ -25,7 +25,6 @@ from calendars_sync.providers import adapter_for
 from calendars_sync.providers.base import (
     Credentials,
     GrantBroken,
-    ProviderRefused,
     RateLimited,
     SyncError,
 )
@@ -68,8 +67,9 @@ def _credentials_check(
     """Ask the server for the calendars with these credentials; its refusal, as a
     ValidationFailed on the field at fault. Runs before any write (and outside a transaction:
     it waits on the network)."""
+    adapter = adapter_for(provider, credentials)
     try:
-        adapter_for(provider, credentials).calendars()
+        adapter.calendars()
     except GrantBroken as exc:
         if not login_given:  # a feed behind a login that was not given
             raise ValidationFailed.one(
@@ -80,10 +80,11 @@ def _credentials_check(
         raise ValidationFailed.one(
             url_field, "unavailable", f"The server did not answer; try again later ({exc})."
         ) from exc
-    except ProviderRefused as exc:
+    except SyncError as exc:  # ProviderRefused: not a CalDAV server, not an iCalendar feed, ...
         raise ValidationFailed.one(url_field, "refused", str(exc) or "The server refused.") from exc
-    except SyncError as exc:
-        raise ValidationFailed.one(url_field, "refused", str(exc) or "The server refused.") from exc
+    finally:
+        if close := getattr(adapter, "close", None):  # CalDAV keeps its HTTP connections open
+            close()
 
 
 def _connect(
