@@ -16,9 +16,8 @@ What Graph documents and this module relies on:
 - Errors carry {"error": {"code", "message"}}; 429/503/504 carry Retry-After in seconds.
 - Subscriptions on Outlook resources live at most 4230 minutes; the service PATCHes them before.
 
-Sync state: JSON {"deltaLink": url, "instances": {occurrence id: series master id}}. A removed
-occurrence arrives with its own id only, so the map turns it back into the remote id we gave it
-(f"{seriesMasterId}#{occurrence id}"); it holds occurrences only (single events need no entry).
+The sync state (a deltaLink and the occurrence -> series map for removals) and the conversion
+between Graph's JSON and our events are in calendars_sync/providers/microsoft_events.py.
 
 Requests are built by the SDK's request builders (with_url(...) for Graph's absolute nextLink and
 deltaLink URLs) and sent through its pipeline (auth, middleware, errors mapped to ODataError),
@@ -33,13 +32,13 @@ asyncio.run, or in a short-lived worker thread when the calling thread already r
 import asyncio
 import datetime as dt
 import email.utils
+import functools
 import json
+import ssl
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
-from functools import lru_cache
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import httpx
 from django.conf import settings
@@ -53,12 +52,6 @@ from kiota_abstractions.base_request_configuration import RequestConfiguration
 from kiota_abstractions.request_information import RequestInformation
 from kiota_http.middleware.options import RetryHandlerOption, UrlReplaceHandlerOption
 from msgraph import GraphRequestAdapter, GraphServiceClient
-from msgraph.generated.models.body_type import BodyType
-from msgraph.generated.models.date_time_time_zone import DateTimeTimeZone
-from msgraph.generated.models.event import Event
-from msgraph.generated.models.free_busy_status import FreeBusyStatus
-from msgraph.generated.models.item_body import ItemBody
-from msgraph.generated.models.location import Location
 from msgraph.generated.models.o_data_errors.o_data_error import ODataError
 from msgraph.generated.models.subscription import Subscription
 from msgraph.generated.users.item.calendars.item.calendar_view.delta.delta_request_builder import (
@@ -76,8 +69,15 @@ from calendars_sync.providers.base import (
     PushChannel,
     RateLimited,
     RemoteCalendar,
-    RemoteEvent,
     SyncStateExpired,
+)
+from calendars_sync.providers.microsoft_events import (
+    Collector,
+    channel_of,
+    iso_utc,
+    outgoing,
+    parse_instant,
+    read_state,
 )
 
 T = TypeVar("T")
@@ -86,7 +86,6 @@ PAGE_SIZE = 1000
 SUBSCRIPTION_LIFETIME = dt.timedelta(minutes=4200)
 EXPIRED_CODES = {"syncstatenotfound", "resyncrequired", "syncstateinvalid"}
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
-GRAPH_TIME = "%Y-%m-%dT%H:%M:%S"
 ERRORS = {"XXX": ODataError}
 
 
@@ -108,6 +107,14 @@ class StaticToken(AccessTokenProvider):
         return self.validator
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """One verifying TLS context per process: loading the CA bundle costs ~50 ms, which a fresh
+    httpx client per call (its connections belong to the call's event loop) would pay on every
+    pull, a push-triggered one included."""
+    return ssl.create_default_context()
+
+
 class MicrosoftAdapter:
     def __init__(self, credentials: Credentials) -> None:
         self.credentials = credentials
@@ -119,7 +126,9 @@ class MicrosoftAdapter:
         async def main() -> T:
             base_url = settings.MICROSOFT_GRAPH_URL.rstrip("/")
             http = GraphClientFactory.create_with_default_middleware(
-                client=httpx.AsyncClient(timeout=httpx.Timeout(60, connect=10)),
+                client=httpx.AsyncClient(
+                    timeout=httpx.Timeout(60, connect=10), verify=_tls_context()
+                ),
                 options={
                     # Graph's /me paths go through the SDK's /users/{id} builders.
                     UrlReplaceHandlerOption.get_key(): UrlReplaceHandlerOption(
@@ -288,163 +297,12 @@ class MicrosoftAdapter:
         self._run(work)
 
 
-class Collector:
-    """Turns delta pages into a Pull, keeping the occurrence -> series map for removals."""
-
-    def __init__(self, instances: dict[str, str]) -> None:
-        self.instances = instances
-        self.events: list[RemoteEvent] = []
-        self.deleted: list[str] = []
-        self.deleted_series: list[str] = []
-
-    def add(self, items: list[dict]) -> None:
-        for item in items:
-            item_id = item["id"]
-            kind = item.get("type")
-            if kind in ("occurrence", "exception") and item.get("seriesMasterId"):
-                self.instances[item_id] = item["seriesMasterId"]
-            if "@removed" in item or item.get("isCancelled"):
-                self.remove(item_id)
-            elif kind != "seriesMaster":  # a master's occurrences arrive expanded
-                self.events.append(remote_event(item, self.remote_id(item_id)))
-
-    def remote_id(self, item_id: str) -> str:
-        series = self.instances.get(item_id)
-        return f"{series}{SERIES_SEPARATOR}{item_id}" if series else item_id
-
-    def remove(self, item_id: str) -> None:
-        if item_id in self.instances:
-            self.deleted.append(self.remote_id(item_id))
-            del self.instances[item_id]
-        else:  # a single event or a whole series
-            self.deleted.append(item_id)
-            self.deleted_series.append(item_id)
-
-    def result(self, *, full: bool, delta_link: str) -> Pull:
-        state = json.dumps({"deltaLink": delta_link, "instances": self.instances})
-        return Pull(
-            events=self.events,
-            deleted=self.deleted,
-            full=full,
-            state=state,
-            deleted_series=self.deleted_series,
-        )
-
-
-def remote_event(item: dict, remote_id: str) -> RemoteEvent:
-    all_day = bool(item.get("isAllDay"))
-    show_as = item.get("showAs") or "busy"
-    return RemoteEvent(
-        remote_id=remote_id,
-        start=graph_instant(item.get("start"), all_day),
-        end=graph_instant(item.get("end"), all_day),
-        summary=item.get("subject") or "",
-        description=(item.get("body") or {}).get("content") or "",
-        location=(item.get("location") or {}).get("displayName") or "",
-        tzid=iana(item.get("originalStartTimeZone")),
-        transparent=show_as == "free",
-        status="tentative" if show_as == "tentative" else "confirmed",
-    )
-
-
-def graph_instant(value: dict | None, all_day: bool) -> dt.datetime | dt.date:
-    """ "2026-12-01T09:00:00.0000000" in `timeZone` (UTC, as we ask) -> aware; all-day -> date."""
-    text = (value or {}).get("dateTime")
-    if not text:
-        raise ProviderRefused("Graph sent an event without start/end")
-    if all_day:
-        return dt.date.fromisoformat(text[:10])
-    return dt.datetime.fromisoformat(text[:19]).replace(
-        tzinfo=zone_of(value.get("timeZone") or "UTC")
-    )
-
-
-@lru_cache(maxsize=256)
-def iana(name: str | None) -> str | None:
-    """Graph's originalStartTimeZone when it is an IANA name (it may be a Windows name)."""
-    if not name or "/" not in name or name.startswith("tzone:"):
-        return None
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
-    return name
-
-
-@lru_cache(maxsize=256)
-def zone_of(name: str) -> dt.tzinfo:
-    if name.upper() in ("UTC", "ETC/UTC", "GMT"):
-        return dt.UTC
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as error:
-        raise ProviderRefused(f"Graph sent an unknown time zone {name!r}") from error
-
-
-def outgoing(event: OutgoingEvent) -> Event:
-    """Our event as Graph's: dateTime in the event's own zone (Graph takes IANA names, and
-    "UTC"); an all-day event starts and ends at midnight, as Graph requires."""
-    all_day = not isinstance(event.start, dt.datetime)
-    zone = "UTC" if event.tzid in ("Etc/UTC", "UTC", "Etc/GMT", "GMT") else event.tzid
-
-    def when(value: dt.datetime | dt.date) -> DateTimeTimeZone:
-        if isinstance(value, dt.datetime):
-            local = value.astimezone(zone_of(zone))
-            return DateTimeTimeZone(date_time=local.strftime(GRAPH_TIME), time_zone=zone)
-        return DateTimeTimeZone(date_time=f"{value.isoformat()}T00:00:00", time_zone=zone)
-
-    return Event(
-        subject=event.summary,
-        body=ItemBody(content_type=BodyType.Text, content=event.description),
-        start=when(event.start),
-        end=when(event.end),
-        is_all_day=all_day,
-        show_as=FreeBusyStatus.Free if event.transparent else FreeBusyStatus.Busy,
-        location=Location(display_name=event.location),
-    )
-
-
-def channel_of(saved: dict) -> PushChannel:
-    if not saved.get("id"):
-        raise ProviderRefused("Graph created no subscription")
-    return PushChannel(
-        channel_id=saved["id"],
-        resource_id=saved.get("resource") or "",
-        expires_at=parse_instant(saved["expirationDateTime"]),
-    )
-
-
-def parse_instant(value: str) -> dt.datetime:
-    """Graph's DateTimeOffset ("2026-12-04T10:00:00Z", maybe with 7 decimals) -> aware."""
-    text = value.replace("Z", "+00:00")
-    if "." in text:  # Python reads at most 6 decimals
-        head, _, tail = text.partition(".")
-        digits = "".join(c for c in tail if c.isdigit())
-        text = f"{head}.{digits[:6]}{tail[len(digits) :]}"
-    parsed = dt.datetime.fromisoformat(text)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
-
-
 async def send(client: GraphServiceClient, info: RequestInformation) -> dict:
     """Send a request the SDK's builder made, through its pipeline (auth, error mapping to
     ODataError), and read the answer as plain JSON: the SDK's model parsing costs ~20 ms an
     event (and ~8 s of imports the first time), far too slow for 10,000-event imports."""
     raw = await client.request_adapter.send_primitive_async(info, "bytes", ERRORS)
     return json.loads(raw) if raw else {}
-
-
-def read_state(state: str | None) -> tuple[str | None, dict[str, str]]:
-    if not state:
-        return None, {}
-    try:
-        stored = json.loads(state)
-    except ValueError:
-        return state, {}  # a bare deltaLink
-    return stored.get("deltaLink"), stored.get("instances") or {}
-
-
-def iso_utc(value: dt.datetime) -> str:
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def translate(error: APIError) -> Exception:
