@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.text import Truncator
 from django_q.tasks import async_task
 
+from calendars_sync.admin_connect import ConnectAdminMixin
 from calendars_sync.models import Connection, SyncedCalendar
 from calendars_sync.services.options import connection_options_set
 from calendars_sync.services.sync import connection_disconnect
@@ -26,7 +27,7 @@ class SyncedCalendarInline(ReadOnlyInline):
 
 
 @admin.register(Connection)
-class ConnectionAdmin(admin.ModelAdmin):
+class ConnectionAdmin(ConnectAdminMixin, admin.ModelAdmin):  # "Add": admin_connect.py
     list_display = (
         "connection_id",
         "account",
@@ -66,9 +67,6 @@ class ConnectionAdmin(admin.ModelAdmin):
     @admin.display(description="last error")
     def short_error(self, connection: Connection) -> str:
         return Truncator(connection.last_error).chars(80)
-
-    def has_add_permission(self, request) -> bool:
-        return False  # connections are made by authorizing, not by typing credentials here
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # "Disconnect" stops a connection and keeps its calendars

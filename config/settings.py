@@ -78,6 +78,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.microsoft",
     "django_q",
     "scheduling",
     "bookings",
@@ -354,6 +357,44 @@ SYNC_POLL_MINUTES = int(os.environ.get("SYNC_POLL_MINUTES", "15"))
 SYNC_AUTH_LINK_MAX_AGE_SECONDS = int(
     os.environ.get("SYNC_AUTH_LINK_MAX_AGE_SECONDS", str(7 * 24 * 3600))
 )
+
+# --- People connect Google and Microsoft calendars through django-allauth (docs/connections.md) ---
+# The userinfo endpoint read after the token exchange, for the person's e-mail address (the
+# connection's external account). Microsoft's is MICROSOFT_GRAPH_URL + "/me".
+GOOGLE_OAUTH_USERINFO_URL = os.environ.get(
+    "GOOGLE_OAUTH_USERINFO_URL", "https://www.googleapis.com/oauth2/v2/userinfo"
+)
+
+
+# `provider_class` (allauth's hook) swaps in adapters that read the GOOGLE_/MICROSOFT_ endpoint
+# settings above at request time (calendars_sync/allauth.py); allauth's own read fixed URLs. A
+# provider without a client id has no app: /sync/connect/ offers no button for it.
+def _social_app(client_id: str, secret: str) -> dict:
+    return {"APP": {"client_id": client_id, "secret": secret}} if client_id else {}
+
+
+SOCIALACCOUNT_PROVIDERS = {
+    "google": {
+        "provider_class": "calendars_sync.allauth.GoogleCalendarProvider",
+        **_social_app(GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET),
+        "SCOPE": ["openid", "email", "https://www.googleapis.com/auth/calendar"],
+        # Offline access (a refresh token), asked for again at every consent so that a
+        # reconnect gets a new refresh token too.
+        "AUTH_PARAMS": {"access_type": "offline", "prompt": "consent"},
+    },
+    "microsoft": {
+        "provider_class": "calendars_sync.allauth.MicrosoftCalendarProvider",
+        **_social_app(MICROSOFT_CLIENT_ID, MICROSOFT_CLIENT_SECRET),
+        "SCOPE": ["offline_access", "User.Read", "Calendars.ReadWrite"],
+        "AUTH_PARAMS": {"prompt": "select_account"},
+    },
+}
+# Off on purpose: allauth would keep a plain-text copy of every access and refresh token in its
+# SocialToken table. The receivers copy the tokens from the login into the connection, encrypted
+# with the core's keys (calendars_sync/allauth.py), and nowhere else.
+SOCIALACCOUNT_STORE_TOKENS = False
+# Connecting is a POST (a CSRF-protected form on /sync/connect/), never a plain link.
+SOCIALACCOUNT_LOGIN_ON_GET = False
 
 # --- Logs (README, "Logs and request ids") ---
 # JSON lines by default (one per request from config.request_log, with its request id); plain

@@ -4,6 +4,8 @@ from django.urls import include, path
 from bookings.api.urls import v1_urlpatterns as bookings_v1_urlpatterns
 from bookings.pages.urls import action_urlpatterns, class_urlpatterns, project_urlpatterns
 from bookings.v2.urls import v2_urlpatterns
+from calendars_sync.allauth import provider_urlpatterns as sync_provider_urlpatterns
+from calendars_sync.api.urls import v1_urlpatterns as sync_v1_urlpatterns
 from calendars_sync.setup_api.urls import connect_urlpatterns, setup_v1_urlpatterns
 from config.health import health
 from scheduling.api.urls import docs_urlpatterns, oauth_urlpatterns, v1_urlpatterns
@@ -13,10 +15,13 @@ urlpatterns = [
     path("", home, name="home"),
     path("health", health, name="health"),
     path("admin/", admin.site.urls),
+    # Before allauth's: its Google and Microsoft login views, at the endpoints our settings name.
+    path("accounts/", include(sync_provider_urlpatterns)),
     path("accounts/", include("allauth.urls")),
     path("oauth/", include(oauth_urlpatterns)),
     path("v1/", include(v1_urlpatterns)),
     path("v1/", include(bookings_v1_urlpatterns)),
+    path("v1/", include(sync_v1_urlpatterns)),
     path("v2/", include(v2_urlpatterns)),
     path("rts/", include("bookings.pages.urls")),
     path("classes/", include(class_urlpatterns)),

@@ -8,6 +8,7 @@ from django.urls import resolve, reverse
 
 import bookings.api.urls
 import bookings.v2.urls
+import calendars_sync.api.urls
 import calendars_sync.setup_api.urls
 from scheduling.api import urls
 from tests.api_modules import api_modules, label
@@ -16,6 +17,7 @@ ROUTES = {
     "scheduling/api/urls.py": [*urls.oauth_urlpatterns, *urls.v1_urlpatterns],
     "bookings/api/urls.py": bookings.api.urls.v1_urlpatterns,
     "bookings/v2/urls.py": bookings.v2.urls.v2_urlpatterns,
+    "calendars_sync/api/urls.py": calendars_sync.api.urls.v1_urlpatterns,
     "calendars_sync/setup_api/urls.py": [
         *calendars_sync.setup_api.urls.setup_v1_urlpatterns,
         *calendars_sync.setup_api.urls.connect_urlpatterns,
