@@ -1,6 +1,7 @@
 """Fixtures of the sync tests: the in-memory provider (tests/calendars_sync/memory_adapter.py)
 plugged in as the adapter of every provider, and an active connection to it."""
 
+import copy
 import datetime as dt
 
 import pytest
@@ -12,6 +13,8 @@ from calendars_sync.services.connections import connection_activate, connection_
 from tests import clock
 from tests.calendars_sync import memory_adapter
 from tests.factories import make_account
+from tests.fakes.google import FakeGoogle
+from tests.fakes.microsoft import FakeGraph
 
 NOW = clock.FROZEN_NOW
 T0 = dt.datetime(2025, 3, 3, 9, tzinfo=dt.UTC)  # the Monday after NOW
@@ -63,3 +66,38 @@ def remote(remote_id: str, hours: float = 0, length: float = 1, **fields) -> Rem
         summary=fields.pop("summary", f"remote {remote_id}"),
         **fields,
     )
+
+
+@pytest.fixture
+def fake_google(settings):
+    """A running fake Google that every Google setting points at: OAuth (consent, token,
+    userinfo), the Calendar API, and allauth's Google app."""
+    with FakeGoogle() as fake:
+        settings.GOOGLE_CLIENT_ID = fake.client_id
+        settings.GOOGLE_CLIENT_SECRET = fake.client_secret
+        settings.GOOGLE_OAUTH_AUTHORIZE_URL = fake.authorize_url
+        settings.GOOGLE_OAUTH_TOKEN_URL = fake.token_url
+        settings.GOOGLE_OAUTH_USERINFO_URL = fake.userinfo_url
+        settings.GOOGLE_CALENDAR_API_URL = fake.api_url
+        settings.SOCIALACCOUNT_PROVIDERS = _with_app(settings, "google", fake)
+        yield fake
+
+
+@pytest.fixture
+def fake_graph(settings):
+    """A running fake Microsoft (identity platform and Graph) that every Microsoft setting points
+    at, allauth's Microsoft app included."""
+    with FakeGraph() as fake:
+        settings.MICROSOFT_CLIENT_ID = fake.client_id
+        settings.MICROSOFT_CLIENT_SECRET = fake.client_secret
+        settings.MICROSOFT_OAUTH_AUTHORIZE_URL = fake.authorize_url
+        settings.MICROSOFT_OAUTH_TOKEN_URL = fake.token_url
+        settings.MICROSOFT_GRAPH_URL = fake.graph_url
+        settings.SOCIALACCOUNT_PROVIDERS = _with_app(settings, "microsoft", fake)
+        yield fake
+
+
+def _with_app(settings, provider: str, fake) -> dict:
+    providers = copy.deepcopy(settings.SOCIALACCOUNT_PROVIDERS)
+    providers[provider]["APP"] = {"client_id": fake.client_id, "secret": fake.client_secret}
+    return providers

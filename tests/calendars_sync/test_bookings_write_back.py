@@ -17,21 +17,15 @@ from scheduling.models import Event
 from tests.bookings.v2.bookings_calls import HOUR, START, class_body, created, iso, make_resource
 from tests.bookings.v2.conftest import V2Client
 from tests.calendars_sync.conftest import NOW
-from tests.fakes.google import FakeGoogle
 
 pytestmark = pytest.mark.django_db
 GMAIL = "room1@gmail.test"
 
 
 @pytest.fixture
-def google(settings):
-    with FakeGoogle() as fake:
-        settings.GOOGLE_CALENDAR_API_URL = fake.api_url
-        settings.GOOGLE_OAUTH_TOKEN_URL = fake.token_url
-        settings.GOOGLE_CLIENT_ID = fake.client_id
-        settings.GOOGLE_CLIENT_SECRET = fake.client_secret
-        fake.add_user(GMAIL)
-        yield fake
+def google(fake_google):
+    fake_google.add_user(GMAIL)
+    return fake_google
 
 
 @pytest.fixture

@@ -20,21 +20,15 @@ from tests.api_client import JsonClient
 from tests.api_helpers import at, period, z
 from tests.calendars_sync.conftest import NOW
 from tests.factories import make_account
-from tests.fakes.google import FakeGoogle
 
 EMAIL = "ann@example.com"
 LATER = NOW + dt.timedelta(minutes=5)
 
 
 @pytest.fixture
-def google(settings):
-    with FakeGoogle() as fake:
-        settings.GOOGLE_CALENDAR_API_URL = fake.api_url
-        settings.GOOGLE_OAUTH_TOKEN_URL = fake.token_url
-        settings.GOOGLE_CLIENT_ID = fake.client_id
-        settings.GOOGLE_CLIENT_SECRET = fake.client_secret
-        fake.add_user(EMAIL)
-        yield fake
+def google(fake_google):
+    fake_google.add_user(EMAIL)
+    return fake_google
 
 
 @pytest.fixture

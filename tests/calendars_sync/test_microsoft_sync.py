@@ -19,21 +19,15 @@ from scheduling.models import Event
 from tests.api_helpers import at
 from tests.calendars_sync.conftest import NOW
 from tests.factories import make_account
-from tests.fakes.microsoft import FakeGraph
 
 EMAIL = "ann@example.com"
 LATER = NOW + dt.timedelta(minutes=5)
 
 
 @pytest.fixture
-def graph(settings):
-    with FakeGraph() as running:
-        settings.MICROSOFT_GRAPH_URL = running.graph_url
-        settings.MICROSOFT_OAUTH_TOKEN_URL = running.token_url
-        settings.MICROSOFT_CLIENT_ID = running.client_id
-        settings.MICROSOFT_CLIENT_SECRET = running.client_secret
-        running.calendar_id = running.add_user(EMAIL)
-        yield running
+def graph(fake_graph):
+    fake_graph.calendar_id = fake_graph.add_user(EMAIL)
+    return fake_graph
 
 
 @pytest.fixture

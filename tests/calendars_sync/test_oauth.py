@@ -18,7 +18,6 @@ from calendars_sync.services.connections import (
 )
 from scheduling.models import Account
 from tests.factories import make_account, make_application
-from tests.fakes.google import FakeGoogle
 
 NOW = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)
 REDIRECT = "http://127.0.0.1:9/sync/oauth/google/callback"
@@ -26,14 +25,9 @@ EMAIL = "ada@example.test"
 
 
 @pytest.fixture
-def google(settings):
-    with FakeGoogle() as fake:
-        fake.add_user(EMAIL)
-        settings.GOOGLE_CLIENT_ID = fake.client_id
-        settings.GOOGLE_CLIENT_SECRET = fake.client_secret
-        settings.GOOGLE_OAUTH_AUTHORIZE_URL = fake.authorize_url
-        settings.GOOGLE_OAUTH_TOKEN_URL = fake.token_url
-        yield fake
+def google(fake_google):
+    fake_google.add_user(EMAIL)
+    return fake_google
 
 
 def _consent(link: str, decision: str = "allow") -> dict:

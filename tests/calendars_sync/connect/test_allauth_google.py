@@ -2,14 +2,12 @@
 connect button, the consent page, the callback, and a connection for that person with its
 tokens encrypted. allauth's endpoints follow our GOOGLE_OAUTH_* settings."""
 
-import copy
 import re
 import urllib.parse
 
 import pytest
 import requests
 from allauth.socialaccount.models import SocialAccount, SocialToken
-from django.conf import settings as django_settings
 from django.test import Client
 
 from calendars_sync.models import Connection
@@ -23,16 +21,9 @@ EMAIL = "ann@example.com"
 
 
 @pytest.fixture
-def google(settings):
-    with FakeGoogle() as fake:
-        fake.add_user(EMAIL, name="Ann Example")
-        settings.GOOGLE_OAUTH_AUTHORIZE_URL = fake.authorize_url
-        settings.GOOGLE_OAUTH_TOKEN_URL = fake.token_url
-        settings.GOOGLE_OAUTH_USERINFO_URL = fake.userinfo_url
-        providers = copy.deepcopy(django_settings.SOCIALACCOUNT_PROVIDERS)
-        providers["google"]["APP"] = {"client_id": fake.client_id, "secret": fake.client_secret}
-        settings.SOCIALACCOUNT_PROVIDERS = providers
-        yield fake
+def google(fake_google):
+    fake_google.add_user(EMAIL, name="Ann Example")
+    return fake_google
 
 
 def signed_in(user=None) -> Client:

@@ -2,19 +2,16 @@
 identity platform and Graph: allauth's endpoints and its Graph /me follow our MICROSOFT_*
 settings."""
 
-import copy
 import re
 import urllib.parse
 
 import pytest
 import requests
-from django.conf import settings as django_settings
 from django.test import Client
 
 from calendars_sync.models import Connection
 from calendars_sync.services.connections import connection_secrets
 from tests.factories import make_user
-from tests.fakes.microsoft import FakeGraph
 
 pytestmark = pytest.mark.django_db
 
@@ -22,16 +19,9 @@ EMAIL = "bob@example.com"
 
 
 @pytest.fixture
-def graph(settings):
-    with FakeGraph() as fake:
-        fake.add_user(EMAIL, name="Bob Example")
-        settings.MICROSOFT_OAUTH_AUTHORIZE_URL = fake.authorize_url
-        settings.MICROSOFT_OAUTH_TOKEN_URL = fake.token_url
-        settings.MICROSOFT_GRAPH_URL = fake.graph_url
-        providers = copy.deepcopy(django_settings.SOCIALACCOUNT_PROVIDERS)
-        providers["microsoft"]["APP"] = {"client_id": fake.client_id, "secret": fake.client_secret}
-        settings.SOCIALACCOUNT_PROVIDERS = providers
-        yield fake
+def graph(fake_graph):
+    fake_graph.add_user(EMAIL, name="Bob Example")
+    return fake_graph
 
 
 def consent(client: Client, *, decision: str = "accept") -> str:

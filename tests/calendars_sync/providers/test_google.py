@@ -17,7 +17,6 @@ from calendars_sync.providers.base import (
     SyncStateExpired,
 )
 from calendars_sync.providers.google import GoogleAdapter
-from tests.fakes.google import FakeGoogle
 
 EMAIL = "ann@example.com"
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -25,11 +24,9 @@ WINDOW = (dt.datetime(2026, 10, 1, tzinfo=dt.UTC), dt.datetime(2027, 1, 1, tzinf
 
 
 @pytest.fixture
-def google(settings):
-    with FakeGoogle() as fake:
-        settings.GOOGLE_CALENDAR_API_URL = fake.api_url
-        fake.add_user(EMAIL)
-        yield fake
+def google(fake_google):
+    fake_google.add_user(EMAIL)
+    return fake_google
 
 
 @pytest.fixture

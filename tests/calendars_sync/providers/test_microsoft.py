@@ -22,7 +22,7 @@ from calendars_sync.providers.base import (
     SyncStateExpired,
 )
 from calendars_sync.providers.microsoft import MicrosoftAdapter
-from tests.fakes.microsoft import FakeGraph, NotificationReceiver, weekly
+from tests.fakes.microsoft import NotificationReceiver, weekly
 
 EMAIL = "ann@example.com"
 START = dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC)
@@ -31,11 +31,9 @@ LONDON = ZoneInfo("Europe/London")
 
 
 @pytest.fixture
-def graph(settings):
-    with FakeGraph() as running:
-        settings.MICROSOFT_GRAPH_URL = running.graph_url
-        running.calendar_id = running.add_user(EMAIL)
-        yield running
+def graph(fake_graph):
+    fake_graph.calendar_id = fake_graph.add_user(EMAIL)
+    return fake_graph
 
 
 @pytest.fixture

@@ -11,8 +11,6 @@ import requests
 from calendars_sync.models import Connection, Provider
 from calendars_sync.services.connections import connection_secrets
 from tests.calendars_sync.setup_api.conftest import ROOM
-from tests.fakes.google import FakeGoogle
-from tests.fakes.microsoft import FakeGraph
 
 pytestmark = pytest.mark.django_db
 
@@ -21,14 +19,9 @@ RETURN = "https://example.com/profile?tab=calendar"
 
 
 @pytest.fixture
-def google(settings):
-    with FakeGoogle() as fake:
-        fake.add_user(GMAIL)
-        settings.GOOGLE_CLIENT_ID = fake.client_id
-        settings.GOOGLE_CLIENT_SECRET = fake.client_secret
-        settings.GOOGLE_OAUTH_AUTHORIZE_URL = fake.authorize_url
-        settings.GOOGLE_OAUTH_TOKEN_URL = fake.token_url
-        yield fake
+def google(fake_google):
+    fake_google.add_user(GMAIL)
+    return fake_google
 
 
 def consent(link: str, decision: str) -> str:
@@ -125,14 +118,9 @@ OUTLOOK = "room1@outlook.test"
 
 
 @pytest.fixture
-def graph(settings):
-    with FakeGraph() as fake:
-        fake.add_user(OUTLOOK)
-        settings.MICROSOFT_CLIENT_ID = fake.client_id
-        settings.MICROSOFT_CLIENT_SECRET = fake.client_secret
-        settings.MICROSOFT_OAUTH_AUTHORIZE_URL = fake.authorize_url
-        settings.MICROSOFT_OAUTH_TOKEN_URL = fake.token_url
-        yield fake
+def graph(fake_graph):
+    fake_graph.add_user(OUTLOOK)
+    return fake_graph
 
 
 def microsoft_consent(link: str, consent: str) -> str:

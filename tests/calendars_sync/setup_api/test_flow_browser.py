@@ -19,7 +19,6 @@ from playwright.sync_api import expect
 from calendars_sync.models import Connection
 from calendars_sync.services.setup_tokens import setup_token_issue
 from tests.calendars_sync.setup_api.conftest import ROOM
-from tests.fakes.google import FakeGoogle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,15 +26,9 @@ GMAIL = "room1@gmail.test"
 
 
 @pytest.fixture
-def google(settings):
-    with FakeGoogle() as fake:
-        fake.add_user(GMAIL)
-        settings.GOOGLE_CLIENT_ID = fake.client_id
-        settings.GOOGLE_CLIENT_SECRET = fake.client_secret
-        settings.GOOGLE_OAUTH_AUTHORIZE_URL = fake.authorize_url
-        settings.GOOGLE_OAUTH_TOKEN_URL = fake.token_url
-        settings.GOOGLE_CALENDAR_API_URL = fake.api_url
-        yield fake
+def google(fake_google):
+    fake_google.add_user(GMAIL)
+    return fake_google
 
 
 def test_a_resource_authorizes_its_google_calendar_and_lands_on_the_return_url(
