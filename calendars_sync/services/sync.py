@@ -46,7 +46,7 @@ from calendars_sync.services.push import (
     push_stop_quietly,
 )
 from scheduling.models import Profile
-from scheduling.services.events import ImportResult
+from scheduling.services.event_imports import ImportResult
 
 logger = logging.getLogger(__name__)
 
