@@ -1,6 +1,8 @@
 """The bulk write path for a sync's pull: `calendar_events_import` upserts and deletes an external
 calendar's events by their external ids, with the single write's semantics (services/events.py:
-`calendar_event_write`) in a number of queries that does not grow with the number of events.
+`calendar_event_write`) in a number of queries that does not grow with the number of events. It
+takes the single write's pieces from there (the stored values, the update rule `_event_merge`,
+the signal), so that the two cannot drift apart.
 """
 
 import dataclasses
