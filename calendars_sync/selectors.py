@@ -13,24 +13,17 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from calendars_sync.models import Connection, Provider, SetupResource, SetupToken
-from scheduling import credentials
 from scheduling.errors import NotFound
 from scheduling.models import Account, Application
+from scheduling.selectors.credentials import application_of_hashed
 
 
 def setup_token_application(*, raw: str, now: dt.datetime | None = None) -> Application | None:
     """The active application of the live (unexpired) set-up token `raw`."""
-    if not raw:
-        return None
     now = now or timezone.now()
-    token = (
-        SetupToken.objects.select_related("application")
-        .filter(token_hash=credentials.hash_token(raw), expires_at__gt=now)
-        .first()
+    return application_of_hashed(
+        rows=SetupToken.objects.filter(expires_at__gt=now), field="token_hash", raw=raw
     )
-    if token is None or not token.application.is_active:
-        return None
-    return token.application
 
 
 def _resources(application: Application) -> QuerySet[Account]:

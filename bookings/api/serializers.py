@@ -8,7 +8,6 @@ for storing, and `specs.availability_query(spec)` parses a stored one again for 
 is one shape.
 """
 
-import re
 from typing import Any
 
 from rest_framework import serializers
@@ -27,32 +26,11 @@ from scheduling.api.fields import (
     TzidField,
     optional_text,
 )
-from scheduling.api.input_schema import HTTP_URL, described
+from scheduling.api.input_schema import http_url_field
 from scheduling.engine import limits
-from scheduling.outbound import MAX_URL_LENGTH, url_shape_problem
 
 MAX_TARGET_CALENDARS = 10
-URL_MAX = MAX_URL_LENGTH
 DISPLAY_MESSAGE_MAX = 1000
-_HTTP_URL = re.compile(HTTP_URL)
-
-
-def http_url(value: str) -> None:
-    """An http(s) URL as the schema's pattern says, with a host and a valid port. Redirects and
-    callbacks go there, so no other scheme (javascript:, data:) gets through."""
-    if not _HTTP_URL.fullmatch(value):
-        problem = "is not an http:// or https:// URL (with a host, and no spaces)"
-    else:
-        problem = url_shape_problem(value)
-    if problem:
-        raise serializers.ValidationError(problem, code="invalid")
-
-
-def url_field(**kwargs: Any) -> serializers.Field:
-    return described(
-        CharField(max_length=URL_MAX, trim_whitespace=False, validators=[http_url], **kwargs),
-        {"type": "string", "maxLength": URL_MAX, "pattern": HTTP_URL},
-    )
 
 
 class EventSpecSerializer(serializers.Serializer):
@@ -130,19 +108,19 @@ class TargetCalendarSerializer(serializers.Serializer):
 
 
 class OAuthSerializer(serializers.Serializer):
-    redirect_uri = url_field(required=False)
+    redirect_uri = http_url_field(required=False)
     scope = optional_text(500)
     state = optional_text(2000)
 
 
 class CallbackUrlsSerializer(serializers.Serializer):
-    completed_url = url_field(required=False)
-    no_times_suitable_url = url_field(required=False)
-    no_times_displayed_url = url_field(required=False)
+    completed_url = http_url_field(required=False)
+    no_times_suitable_url = http_url_field(required=False)
+    no_times_displayed_url = http_url_field(required=False)
 
 
 class RedirectUrlsSerializer(serializers.Serializer):
-    completed_url = url_field(required=False)
+    completed_url = http_url_field(required=False)
 
 
 class _SchedulingRequestSerializer(serializers.Serializer):
@@ -151,7 +129,7 @@ class _SchedulingRequestSerializer(serializers.Serializer):
         child=TargetCalendarSerializer(), min_length=1, max_length=MAX_TARGET_CALENDARS
     )
     minimum_notice = DurationField(required=False, allow_null=True)
-    callback_url = url_field(
+    callback_url = http_url_field(
         required=False, allow_null=True, help_text="Deprecated: callback_urls.completed_url"
     )
     callback_urls = CallbackUrlsSerializer(required=False, allow_null=True)

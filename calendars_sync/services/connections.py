@@ -141,6 +141,26 @@ def connection_mark_broken(
     logger.warning("sync connection %s is broken: %s", connection.connection_id, reason)
 
 
+@transaction.atomic
+def connection_mark_disconnected(*, connection: Connection, now: dt.datetime | None = None) -> None:
+    """The account no longer uses this connection: it stops syncing (only active connections
+    sync), its credentials are wiped and its profile reads disconnected in /v1/profiles. Its
+    calendars and their events are kept (no longer busy time), so that connecting the same
+    external account again finds them by their provider ids instead of duplicating them. Push
+    channels are the caller's to stop (they expire on their own; the sync ignores them)."""
+    now = now or timezone.now()
+    Connection.objects.filter(pk=connection.pk).update(
+        state=Connection.State.DISCONNECTED,
+        secrets_encrypted="",
+        retry_after=None,
+        next_poll_at=None,
+        updated_at=now,
+    )
+    if connection.profile_id is not None:
+        Profile.objects.filter(pk=connection.profile_id).update(connected=False, updated_at=now)
+    connection.state = Connection.State.DISCONNECTED
+
+
 def connection_credentials(
     connection: Connection, *, now: dt.datetime | None = None
 ) -> Credentials:

@@ -21,7 +21,7 @@ from calendars_sync.providers.base import (
 )
 from scheduling.ids import new_calendar_id
 from scheduling.models import Calendar, Event
-from scheduling.services.events import ImportedEvent, ImportResult, calendar_events_import
+from scheduling.services.event_imports import ImportedEvent, ImportResult, calendar_events_import
 from scheduling.signals import ChangeOrigin
 from scheduling.timeformat import TimeValue
 

@@ -22,9 +22,9 @@ from django.utils import timezone
 
 from calendars_sync.models import Connection, Provider, SetupResource
 from calendars_sync.selectors import access_setup_resource
-from calendars_sync.services.connections import connection_ensure
+from calendars_sync.services.connections import connection_ensure, connection_mark_disconnected
 from scheduling.errors import NotFound, ValidationFailed
-from scheduling.models import Account, Application, Calendar, Profile
+from scheduling.models import Account, Application, Calendar
 from scheduling.services.accounts import resource_create, resource_update
 
 GOOGLE, OUTLOOK = (
@@ -211,29 +211,13 @@ def _connections_follow(setup: SetupResource, now: dt.datetime) -> None:
     for connection in connections:
         current = connection.external_account == chosen[Provider(connection.provider)]
         if not current and connection.state != Connection.State.DISCONNECTED:
-            _connection_disconnect(connection, now)
+            # Switching back and authorizing again finds its calendars and events. Its push
+            # channels are left to expire: no provider call inside this transaction.
+            connection_mark_disconnected(connection=connection, now=now)
         counts = current and setup.calendar_availability == COUNTING[connection.provider]
         connection_counts_as_busy_set(connection=connection, counts_as_busy=counts, now=now)
     # The prefetched connections the presenter reads are stale now.
     getattr(account, "_prefetched_objects_cache", {}).pop("sync_connections", None)
-
-
-def _connection_disconnect(connection: Connection, now: dt.datetime) -> None:
-    """The resource no longer uses this external calendar: it stops syncing (only active
-    connections sync), its credentials are wiped and its profile reads disconnected in
-    /v1/profiles. Its calendars and their events are kept (no longer busy time), so switching
-    back and authorizing again finds them by their provider ids instead of duplicating them.
-    Push channels still open at the provider expire on their own (the sync ignores them)."""
-    Connection.objects.filter(pk=connection.pk).update(
-        state=Connection.State.DISCONNECTED,
-        secrets_encrypted="",
-        retry_after=None,
-        next_poll_at=None,
-        updated_at=now,
-    )
-    if connection.profile_id is not None:
-        Profile.objects.filter(pk=connection.profile_id).update(connected=False, updated_at=now)
-    connection.state = Connection.State.DISCONNECTED
 
 
 def connection_counts_as_busy_set(

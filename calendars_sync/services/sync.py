@@ -34,6 +34,7 @@ from calendars_sync.providers.base import Adapter, GrantBroken, RateLimited, Syn
 from calendars_sync.services.connections import (
     connection_credentials,
     connection_mark_broken,
+    connection_mark_disconnected,
     connection_secrets,
 )
 from calendars_sync.services.pull import synced_calendar_pull, synced_calendars_reconcile
@@ -45,8 +46,7 @@ from calendars_sync.services.push import (
     push_ensure,
     push_stop_quietly,
 )
-from scheduling.models import Profile
-from scheduling.services.events import ImportResult
+from scheduling.services.event_imports import ImportResult
 
 logger = logging.getLogger(__name__)
 
@@ -260,12 +260,5 @@ def connection_disconnect(*, connection: Connection, now: dt.datetime | None = N
             push_stop_quietly(adapter, channel)
     with transaction.atomic():
         push_clear(connection=connection, now=now)
-        Connection.objects.filter(pk=connection.pk).update(
-            state=Connection.State.DISCONNECTED,
-            secrets_encrypted="",
-            retry_after=None,
-            next_poll_at=None,
-            updated_at=now,
-        )
-        Profile.objects.filter(pk=connection.profile_id).update(connected=False, updated_at=now)
+        connection_mark_disconnected(connection=connection, now=now)
     connection.refresh_from_db()

@@ -7,7 +7,6 @@ does not act on (address, contact, customFields, groupId, locationId, serviceIds
 dicts (presenters.py) for the OpenAPI schema.
 """
 
-import re
 from typing import Any
 
 from django.core.validators import RegexValidator
@@ -24,37 +23,15 @@ from scheduling.api.fields import (
     QueryBooleanField,
     TzidField,
 )
-from scheduling.api.input_schema import HTTP_URL, described
-from scheduling.outbound import MAX_URL_LENGTH, url_shape_problem
+from scheduling.api.input_schema import described, http_url_field
+from scheduling.outbound import MAX_URL_LENGTH
 
 # Something@somewhere, as the core's resources take it (no \s: Python's and JSON Schema's differ).
 EMAIL_PATTERN = r"^[^@\u0000]+@[^@\u0000]+$"
 EMAIL_OR_BLANK = r"^([^@\u0000]+@[^@\u0000]+)?$"
-_HTTP_URL = re.compile(HTTP_URL)
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
 MAX_BULK = 100
-
-
-def http_url(value: str) -> None:
-    """An absolute http(s) URL with a host: the resource is sent there after authorizing, so no
-    other scheme (javascript:, data:) and no relative path gets through."""
-    problem = None
-    if not _HTTP_URL.fullmatch(value):
-        problem = "is not an absolute http:// or https:// URL (with a host, and no spaces)"
-    else:
-        problem = url_shape_problem(value)
-    if problem:
-        raise serializers.ValidationError(problem, code="invalid")
-
-
-def url_field(**kwargs: Any) -> serializers.Field:
-    return described(
-        CharField(
-            max_length=MAX_URL_LENGTH, trim_whitespace=False, validators=[http_url], **kwargs
-        ),
-        {"type": "string", "maxLength": MAX_URL_LENGTH, "pattern": HTTP_URL},
-    )
 
 
 def email_field(*, blank: bool = False, **kwargs: Any) -> serializers.Field:
@@ -124,10 +101,10 @@ class OnSchedReturnUrlSerializer(serializers.Serializer):
     """The query parameters that say where the resource returns after authorizing. The guide's
     example also spells them `googleAuthUrl`; accepted as aliases (the full name wins)."""
 
-    googleAuthReturnUrl = url_field(required=False)
-    outlookAuthReturnUrl = url_field(required=False)
-    googleAuthUrl = url_field(required=False, help_text="Alias of googleAuthReturnUrl")
-    outlookAuthUrl = url_field(required=False, help_text="Alias of outlookAuthReturnUrl")
+    googleAuthReturnUrl = http_url_field(required=False)
+    outlookAuthReturnUrl = http_url_field(required=False)
+    googleAuthUrl = http_url_field(required=False, help_text="Alias of googleAuthReturnUrl")
+    outlookAuthUrl = http_url_field(required=False, help_text="Alias of outlookAuthReturnUrl")
 
 
 class OnSchedListQuerySerializer(serializers.Serializer):
@@ -137,8 +114,8 @@ class OnSchedListQuerySerializer(serializers.Serializer):
 
 
 class OnSchedCalendarAuthQuerySerializer(serializers.Serializer):
-    googleAuthReturnUrl = url_field(required=False)
-    outlookAuthReturnUrl = url_field(required=False)
+    googleAuthReturnUrl = http_url_field(required=False)
+    outlookAuthReturnUrl = http_url_field(required=False)
 
 
 def resource_input(body: dict, query: dict) -> ResourceInput:

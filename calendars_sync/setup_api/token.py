@@ -8,29 +8,19 @@ rate limiting of failed client authentications. Errors are RFC 6749's (the core'
 
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from calendars_sync.services.setup_tokens import SETUP_SCOPE, setup_token_issue
 from calendars_sync.setup_api.serializers import (
     OnSchedTokenRequestSerializer,
     OnSchedTokenSerializer,
 )
-from scheduling.api.authentication import (
-    ClientCredentialsAuthentication,
-    IsAuthenticatedApplication,
-)
-from scheduling.api.errors import OAUTH_ERRORS
+from scheduling.api.oauth import NO_STORE, ClientCredentialsEndpoint
 from scheduling.api.parsers import LimitedFormParser, LimitedJSONParser
 from scheduling.errors import ValidationFailed
 
-NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
-
-class ConnectTokenView(APIView):
-    authentication_classes = [ClientCredentialsAuthentication]
-    permission_classes = [IsAuthenticatedApplication]
-    parser_classes = [LimitedFormParser, LimitedJSONParser]
-    error_dialect = OAUTH_ERRORS
+class ConnectTokenView(ClientCredentialsEndpoint):
+    parser_classes = [LimitedFormParser, LimitedJSONParser]  # form first, as OnSched's SDKs send
 
     @extend_schema(
         operation_id="connect_token",

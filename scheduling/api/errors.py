@@ -3,8 +3,11 @@
 A dialect is how one API family words its errors: an ErrorDialect whose render() turns an
 exception into a response. A view names its dialect object (`error_dialect = OAUTH_ERRORS`), and
 views that name none speak V1_ERRORS. Dialects live with the app that owns them (the core's two
-here; `bookings` adds Timekit's /v2 shape in bookings/api/errors.py), and this handler knows none
-of them, so a new dialect never touches the core.
+here; `bookings` adds Timekit's /v2 shape in bookings/v2/errors.py, `calendars_sync` OnSched's
+/setup/v1 shape in calendars_sync/setup_api/errors.py), and this handler knows none of them, so a
+new dialect never touches the core. Both of those word errors as one message
+(`{"error": <message>}`, a 422 adding `errors`, field path -> messages): `message_dialect` builds
+such a dialect from its words (the 422's message, the 401's challenge).
 
 `/v1` (V1_ERRORS): 422 {"errors": {field: [{"key": "errors.<code>", "description": ...}]}}; 401,
 403, 404 and other client errors use the same map under the field "base".
@@ -180,6 +183,83 @@ class ErrorDialect:
     statuses: Mapping[str, int]
 
 
+def _message_error(status: int, message: str, headers: dict | None = None) -> Response:
+    return Response({"error": message}, status=status, headers=headers)
+
+
+def message_invalid(message: str, errors: dict[str, list[str]]) -> Response:
+    return Response({"error": message, "errors": errors}, status=422)
+
+
+def _message_validation(exc: ValidationFailed | drf.ValidationError) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if isinstance(exc, ValidationFailed):
+        for field, items in exc.errors.items():
+            errors[field] = [text for _code, text in items]
+    else:
+        for field, _code, text in _flatten(exc.detail, ""):
+            errors.setdefault(field, []).append(text)
+    return errors
+
+
+# A message dialect's error body; each dialect subclasses it to give it its own name in the
+# OpenAPI schema (a comment, not a docstring: the schema would show a docstring).
+class MessageErrorSerializer(serializers.Serializer):
+    error = serializers.CharField()
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="On 422 only: field path -> its messages",
+    )
+
+
+def message_dialect(
+    name: str,
+    *,
+    invalid: str,
+    challenge: str,
+    body: type[MessageErrorSerializer],
+    translate: Callable[[Exception], Response | None] | None = None,
+) -> ErrorDialect:
+    """A dialect that words every error as `{"error": <message>}`: 422 (`invalid`, with `errors`)
+    for invalid input, 400 malformed, 401 (with `challenge` as WWW-Authenticate), 403, 404, 429
+    (with Retry-After), and other API errors with their own status. `translate` answers first,
+    for the dialect's own domain errors (None for the rest)."""
+
+    def render(exc: Exception) -> Response | None:
+        if translate is not None and (response := translate(exc)) is not None:
+            return response
+        if isinstance(exc, ValidationFailed | drf.ValidationError):
+            return message_invalid(invalid, _message_validation(exc))
+        if isinstance(exc, drf.ParseError | drf.UnsupportedMediaType | _TOO_MUCH):
+            return _message_error(400, f"Malformed request: {exc}")
+        if isinstance(exc, NotFound | Http404 | drf.NotFound):
+            return _message_error(
+                404, exc.description if isinstance(exc, NotFound) else "Not found"
+            )
+        if isinstance(exc, drf.NotAuthenticated | drf.AuthenticationFailed):
+            return _message_error(401, str(exc.detail), headers={"WWW-Authenticate": challenge})
+        if isinstance(exc, RateLimited):
+            return _message_error(429, str(exc.detail), headers=_retry_after(exc))
+        if isinstance(exc, Forbidden):
+            return _message_error(403, exc.description)
+        if isinstance(exc, drf.PermissionDenied | DjangoPermissionDenied):
+            return _message_error(403, str(getattr(exc, "detail", "Forbidden")))
+        if isinstance(exc, drf.APIException):
+            return _message_error(exc.status_code, str(exc.detail))
+        return None
+
+    statuses = {
+        "bad_input": 422,
+        "malformed": 400,
+        "unauthenticated": 401,
+        "forbidden": 403,
+        "not_found": 404,
+        "rate_limited": 429,
+    }
+    return ErrorDialect(name, render, body, statuses)
+
+
 class ErrorItemSerializer(serializers.Serializer):
     key = serializers.CharField(help_text='"errors.<code>", e.g. errors.required')
     description = serializers.CharField()
@@ -228,7 +308,10 @@ __all__ = [
     "V1_ERRORS",
     "DomainError",
     "ErrorDialect",
+    "MessageErrorSerializer",
     "RateLimited",
     "exception_handler",
+    "message_dialect",
+    "message_invalid",
     "validation_errors_body",
 ]

@@ -11,12 +11,14 @@ existing calendar id) cannot be said here; config/schemathesis.toml names them p
 - Durations: a whole number of minutes, or {"minutes", "hours"}, at most a leap year in all.
 """
 
+import re
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from scheduling.api import fields
+from scheduling.outbound import MAX_URL_LENGTH, url_shape_problem
 from scheduling.timeformat import MAX_DURATION, MAX_YEAR, MIN_YEAR
 from scheduling.timezones import known_tzids
 
@@ -112,6 +114,31 @@ def described(field: serializers.Field, schema: dict[str, Any]) -> serializers.F
     base = type(field)
     documented = extend_schema_field(schema)(type(f"Described{base.__name__}", (base,), {}))
     return documented(*field._args, **field._kwargs)
+
+
+_HTTP_URL = re.compile(HTTP_URL)
+
+
+def http_url(value: str) -> None:
+    """An absolute http(s) URL as HTTP_URL says, with a host and a valid port, at most
+    MAX_URL_LENGTH long: people are sent and callbacks posted there, so no other scheme
+    (javascript:, data:) and no relative path gets through."""
+    if not _HTTP_URL.fullmatch(value):
+        problem = "is not an http:// or https:// URL (with a host, and no spaces)"
+    else:
+        problem = url_shape_problem(value)
+    if problem:
+        raise serializers.ValidationError(problem, code="invalid")
+
+
+def http_url_field(**kwargs: Any) -> serializers.Field:
+    """A text field that takes only what `http_url` does, and whose schema says so."""
+    return described(
+        fields.CharField(
+            max_length=MAX_URL_LENGTH, trim_whitespace=False, validators=[http_url], **kwargs
+        ),
+        {"type": "string", "maxLength": MAX_URL_LENGTH, "pattern": HTTP_URL},
+    )
 
 
 def period_schema() -> dict[str, Any]:

@@ -26,6 +26,18 @@ from scheduling.services.tokens import IssuedTokens
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
+# An RFC 6749 endpoint that a client calls with its own credentials (/oauth/token,
+# /oauth/token/revoke, and calendars_sync's /connect/token): the client authenticated by
+# ClientCredentialsAuthentication (failed attempts rate limited), a JSON or form-encoded body,
+# errors in RFC 6749's shape. Its answers carry NO_STORE (RFC 6749 section 5.1). A comment, not a
+# docstring: the OpenAPI schema would show a docstring as every such operation's description.
+class ClientCredentialsEndpoint(APIView):
+    authentication_classes = [ClientCredentialsAuthentication]
+    permission_classes = [IsAuthenticatedApplication]
+    parser_classes = [LimitedJSONParser, LimitedFormParser]
+    error_dialect = OAUTH_ERRORS
+
+
 class TokenRequestSerializer(ClientCredentialsSerializer):
     grant_type = CharField(max_length=64)
     code = optional_text(200)
@@ -80,12 +92,7 @@ def token_body(tokens: IssuedTokens) -> dict:
     }
 
 
-class TokenView(APIView):
-    authentication_classes = [ClientCredentialsAuthentication]
-    permission_classes = [IsAuthenticatedApplication]
-    parser_classes = [LimitedJSONParser, LimitedFormParser]
-    error_dialect = OAUTH_ERRORS
-
+class TokenView(ClientCredentialsEndpoint):
     @extend_schema(
         operation_id="oauth_token",
         request={
@@ -110,12 +117,7 @@ class TokenView(APIView):
         return Response(body, headers=NO_STORE)
 
 
-class RevokeView(APIView):
-    authentication_classes = [ClientCredentialsAuthentication]
-    permission_classes = [IsAuthenticatedApplication]
-    parser_classes = [LimitedJSONParser, LimitedFormParser]
-    error_dialect = OAUTH_ERRORS
-
+class RevokeView(ClientCredentialsEndpoint):
     @extend_schema(
         operation_id="oauth_token_revoke",
         request={

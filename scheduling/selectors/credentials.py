@@ -3,6 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from scheduling import credentials
@@ -39,18 +40,23 @@ def access_token_lookup(*, raw: str, now: dt.datetime | None = None) -> AccessTo
     return token
 
 
-def application_for_secret(*, raw: str) -> Application | None:
-    """The active application whose active client secret (API key) is `raw`."""
+def application_of_hashed(*, rows: QuerySet, field: str, raw: str) -> Application | None:
+    """The active application of the row among `rows` whose `field` holds the hash of `raw` (a
+    credential the platform issued and stores only hashed); None for a blank `raw`, no such row,
+    or an inactive application. One query."""
     if not raw:
         return None
-    secret = (
-        ApplicationSecret.objects.select_related("application")
-        .filter(secret_hash=credentials.hash_token(raw), revoked_at__isnull=True)
-        .first()
-    )
-    if secret is None or not secret.application.is_active:
+    row = rows.select_related("application").filter(**{field: credentials.hash_token(raw)}).first()
+    if row is None or not row.application.is_active:
         return None
-    return secret.application
+    return row.application
+
+
+def application_for_secret(*, raw: str) -> Application | None:
+    """The active application whose active client secret (API key) is `raw`."""
+    return application_of_hashed(
+        rows=ApplicationSecret.objects.filter(revoked_at__isnull=True), field="secret_hash", raw=raw
+    )
 
 
 def application_for_client_credentials(*, client_id: str, client_secret: str) -> Application | None:

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from scheduling import credentials
 from scheduling.models import Application, ApplicationSecret
+from scheduling.services.key_rotation import SecretsReencrypted, encrypted_values_reencrypt
 
 
 @dataclass(frozen=True)
@@ -59,13 +60,6 @@ def application_signing_secrets(*, application: Application) -> list[str]:
     return [credentials.decrypt(secret.secret_encrypted) for secret in secrets]
 
 
-@dataclass(frozen=True)
-class SecretsReencrypted:
-    reencrypted: int  # moved onto the current key
-    current: int  # already under the current key
-
-
-@transaction.atomic
 def application_secrets_reencrypt(*, now: dt.datetime | None = None) -> SecretsReencrypted:
     """Re-encrypt every stored client secret (revoked ones too) with the current key.
 
@@ -74,15 +68,6 @@ def application_secrets_reencrypt(*, now: dt.datetime | None = None) -> SecretsR
     and rolls back every change. Rows already under the current key are left alone, so a second
     run changes nothing.
     """
-    now = now or timezone.now()
-    stored = ApplicationSecret.objects.select_for_update().order_by("id")
-    moved = kept = 0
-    for pk, value in stored.values_list("pk", "secret_encrypted"):
-        if credentials.encrypted_with_current_key(value):
-            kept += 1
-            continue
-        ApplicationSecret.objects.filter(pk=pk).update(
-            secret_encrypted=credentials.reencrypt(value), updated_at=now
-        )
-        moved += 1
-    return SecretsReencrypted(reencrypted=moved, current=kept)
+    return encrypted_values_reencrypt(
+        rows=ApplicationSecret.objects.all(), field="secret_encrypted", now=now or timezone.now()
+    )

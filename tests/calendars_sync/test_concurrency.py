@@ -11,7 +11,8 @@ from calendars_sync.services import connections, sync, write_back
 from calendars_sync.services.sync import connection_sync
 from calendars_sync.services.write_back import events_write_back
 from scheduling.models import Event
-from scheduling.services.events import ImportedEvent, calendar_events_import, event_upsert
+from scheduling.services.event_imports import ImportedEvent, calendar_events_import
+from scheduling.services.events import event_upsert
 from scheduling.signals import ChangeOrigin
 from scheduling.timeformat import TimeValue
 from tests.calendars_sync.conftest import NOW, T0, activate

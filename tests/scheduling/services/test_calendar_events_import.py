@@ -8,12 +8,8 @@ import time
 import pytest
 
 from scheduling.models import Event
-from scheduling.services.events import (
-    EventSpan,
-    ImportedEvent,
-    ImportResult,
-    calendar_events_import,
-)
+from scheduling.services.event_imports import ImportedEvent, ImportResult, calendar_events_import
+from scheduling.services.events import EventSpan
 from scheduling.signals import ChangeOrigin, events_changed
 from scheduling.timeformat import TimeValue
 from tests.factories import make_account, make_application, make_event, primary_calendar
