@@ -309,12 +309,10 @@ def _expand(objects: Iterable[tuple[Any, str]], window) -> list[RemoteEvent]:
     for url, data in objects:
         href = href_of(url)
         try:
-            calendars = icalendar_events.parse_calendars(data)
+            found = icalendar_events.events_from_text(
+                data, window=window, series_id=lambda _uid, href=href: href
+            )
         except icalendar_events.NotICalendar:
             continue  # one broken object must not stop the calendar's sync
-        events.extend(
-            icalendar_events.events_of(
-                calendars, window=window, series_id=lambda _uid, href=href: href
-            )
-        )
+        events.extend(found)
     return events
