@@ -22,10 +22,11 @@ from urllib.parse import unquote, urlsplit
 
 import caldav
 import niquests
-from caldav.elements import dav
+from caldav.elements import cdav, dav
 from caldav.elements.base import ValuedBaseElement
 from caldav.lib import error as dav_error
 from caldav.lib.url import URL
+from lxml import etree
 
 from calendars_sync.providers import icalendar_events
 from calendars_sync.providers.base import (
@@ -160,11 +161,31 @@ class CalDAVAdapter:
             state = {"sync_token": token}
         else:
             state = {"ctag": self._ctag(calendar), "etags": self._etags(calendar)}
-        objects = calendar.search(
-            start=window[0], end=window[1], event=True, expand=False, post_filter=False
-        )
-        events = _expand(((o.url, o.data) for o in objects), window)
+        hrefs = self._hrefs_in_window(calendar, window)
+        events = _expand(self._multiget(calendar, hrefs), window)
         return Pull(events=events, deleted=[], full=True, state=json.dumps(state))
+
+    def _report(self, calendar: caldav.Calendar, root, depth: int | None) -> Any:
+        """A REPORT with our own body, through caldav's client and its error types. The library's
+        search and multiget make an object per calendar object (with URL work that costs more
+        than reading the event) and ask for every object's data in one answer, which servers
+        cap: Radicale refuses an answer with more than 10,000 VEVENTs (max_expand_occurrence)."""
+        response = self._dav().report(str(calendar.url), etree.tostring(root), depth=depth)
+        if response.status >= 400:
+            exception = dav_error.NotFoundError if response.status == 404 else dav_error.ReportError
+            raise dav_error.error_from_response(exception, response)
+        return response
+
+    def _hrefs_in_window(self, calendar: caldav.Calendar, window: tuple[Any, Any]) -> list[str]:
+        """The hrefs of the event objects with an instance in the window (RFC 4791 7.8
+        calendar-query with a time-range, ETags only: no calendar data yet)."""
+        in_window = cdav.CompFilter("VEVENT") + cdav.TimeRange(start=window[0], end=window[1])
+        query = cdav.CalendarQuery() + (dav.Prop() + dav.GetEtag())
+        query += cdav.Filter() + (cdav.CompFilter("VCALENDAR") + in_window)
+        response = self._report(calendar, query.xmlelement(), depth=1)
+        own = href_of(calendar.url)
+        found = {href_of(calendar.url.join(url)) for url in response.expand_simple_props([])}
+        return sorted(found - {own})
 
     def _current_token(self, calendar: caldav.Calendar) -> str | None:
         """The collection's sync token now, or None when the server has no RFC 6578 support.
@@ -226,13 +247,33 @@ class CalDAVAdapter:
         )
 
     def _multiget(self, calendar: caldav.Calendar, hrefs: list[str]) -> list[tuple[str, str]]:
+        """(href, iCalendar text) of the objects still there, MULTIGET_CHUNK hrefs per
+        calendar-multiget REPORT (RFC 4791 7.9); a chunk the server refuses as too large is
+        asked for in halves."""
         loaded: list[tuple[str, str]] = []
         for start in range(0, len(hrefs), MULTIGET_CHUNK):
-            urls = [calendar.url.join(href) for href in hrefs[start : start + MULTIGET_CHUNK]]
-            for obj in calendar.multiget(urls, raise_notfound=False):
-                if obj.data:
-                    loaded.append((href_of(obj.url), obj.data))
+            loaded.extend(self._multiget_chunk(calendar, hrefs[start : start + MULTIGET_CHUNK]))
         return loaded
+
+    def _multiget_chunk(self, calendar: caldav.Calendar, hrefs: list[str]) -> list[tuple[str, str]]:
+        query = cdav.CalendarMultiGet() + (dav.Prop() + cdav.CalendarData())
+        for href in hrefs:
+            query += dav.Href(value=calendar.url.join(href).path)
+        try:
+            response = self._report(calendar, query.xmlelement(), depth=None)
+        except dav_error.ReportError as exc:
+            if len(hrefs) < 2 or exc.status not in (400, 403, 413, 507):
+                raise
+            half = len(hrefs) // 2
+            return self._multiget_chunk(calendar, hrefs[:half]) + self._multiget_chunk(
+                calendar, hrefs[half:]
+            )
+        found = response.expand_simple_props([cdav.CalendarData()])
+        return [
+            (href_of(calendar.url.join(url)), props[cdav.CalendarData.tag])
+            for url, props in found.items()
+            if props.get(cdav.CalendarData.tag)
+        ]
 
     def _ctag(self, calendar: caldav.Calendar) -> str | None:
         try:
