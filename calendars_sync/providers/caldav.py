@@ -184,7 +184,7 @@ class CalDAVAdapter:
         query += cdav.Filter() + (cdav.CompFilter("VCALENDAR") + in_window)
         response = self._report(calendar, query.xmlelement(), depth=1)
         own = href_of(calendar.url)
-        found = {href_of(calendar.url.join(url)) for url in response.expand_simple_props([])}
+        found = {_answered_href(calendar, url) for url in response.expand_simple_props([])}
         return sorted(found - {own})
 
     def _current_token(self, calendar: caldav.Calendar) -> str | None:
@@ -272,7 +272,7 @@ class CalDAVAdapter:
             )
         found = response.expand_simple_props([cdav.CalendarData()])
         return [
-            (href_of(calendar.url.join(url)), props[cdav.CalendarData.tag])
+            (_answered_href(calendar, url), props[cdav.CalendarData.tag])
             for url, props in found.items()
             if props.get(cdav.CalendarData.tag)
         ]
@@ -333,6 +333,15 @@ class CalDAVAdapter:
 
     def push_stop(self, channel: PushChannel) -> None:
         raise PushUnsupported("CalDAV has no push: polling covers it")
+
+
+def _answered_href(calendar: caldav.Calendar, url: str) -> str:
+    """An href of a multistatus answer as the series id: an absolute path as it is (joining
+    it to the calendar's URL, caldav's way, costs more than reading its event), anything
+    else joined."""
+    if url.startswith("/") and not any(c in url for c in ";?#"):
+        return href_of(url)
+    return href_of(calendar.url.join(url))
 
 
 def _saved_state(state: str) -> dict:
