@@ -9,7 +9,9 @@ neither needs the old data. Sync state is JSON:
 - `{"ctag": ..., "etags": {href: etag}}` where it does not: an unchanged ctag (CalendarServer's
   getctag) means nothing changed, otherwise comparing the ETags gives changed and removed hrefs.
 A full pull takes the token (or ETags) first and the data after, so a change in between comes
-again next time rather than being lost. Recurrences are expanded here, within the window, for
+again next time rather than being lost; the data comes as a listing of the window's hrefs (a
+calendar-query for ETags) and calendar-multigets of MULTIGET_CHUNK hrefs, since servers cap one
+answer (Radicale: 10,000 VEVENTs). Recurrences are expanded here, within the window, for
 every server alike. Polling covers CalDAV: it has no push.
 """
 

@@ -6,7 +6,8 @@ kept across DST changes). A series is named by the caller (the UID for a feed, t
 for CalDAV, whose objects each hold one series): a single event's remote id is its series id, an
 instance's is `f"{series_id}#{key}"`, the key being its RECURRENCE-ID (the original start, which an
 override keeps) in UTC compact form, so the id stays stable when one instance is moved. Cancelled
-instances (STATUS:CANCELLED) are left out: the service treats them as gone.
+instances (STATUS:CANCELLED) are left out: the service treats them as gone. The adapters call
+`events_from_text`: plain events are read by icalendar_fast, the same values as icalendar's.
 
 Out: an `OutgoingEvent` becomes a VCALENDAR with one VEVENT (UID, DTSTAMP, a VTIMEZONE for its
 zone) that a CalDAV server accepts.
