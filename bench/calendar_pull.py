@@ -16,6 +16,12 @@ Each line gives the median wall time and this process's CPU time (for ics that i
 server's thread; Radicale's CPU is not counted). No target is asserted: the issue's target, an
 initial import in <= 5 s per provider kind, is the adapter's pull plus the database import.
 `--profile NAME` prints cProfile's top functions for one more round of that part.
+
+Figures (2 shared CPUs, load ~5, medians; before = the adapters of 92b4a7e): ics 4.4 s -> 1.2 s;
+expand 2.8 s -> 0.64 s; caldav warm, 10,000 single objects: 18-19 s wall / 13.8 s CPU -> 9.8-10.1 s
+wall / 3.0 s CPU, the same events; caldav with the 100 series (10,100 VEVENTs): before refused by
+Radicale (400, more than 10,000 VEVENTs in one answer), now 9.6 s wall / 4.0 s CPU. The rest of
+the wall time is Radicale's; its cold first answer takes 4-7 minutes (its item cache).
 """
 
 import argparse
