@@ -6,7 +6,8 @@ kept across DST changes). A series is named by the caller (the UID for a feed, t
 for CalDAV, whose objects each hold one series): a single event's remote id is its series id, an
 instance's is `f"{series_id}#{key}"`, the key being its RECURRENCE-ID (the original start, which an
 override keeps) in UTC compact form, so the id stays stable when one instance is moved. Cancelled
-instances (STATUS:CANCELLED) are left out: the service treats them as gone.
+instances (STATUS:CANCELLED) are left out: the service treats them as gone. The adapters call
+`events_from_text`: plain events are read by icalendar_fast, the same values as icalendar's.
 
 Out: an `OutgoingEvent` becomes a VCALENDAR with one VEVENT (UID, DTSTAMP, a VTIMEZONE for its
 zone) that a CalDAV server accepts.
@@ -20,6 +21,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import recurring_ical_events
 
+from calendars_sync.providers import icalendar_fast
 from calendars_sync.providers.base import SERIES_SEPARATOR, OutgoingEvent, RemoteEvent
 
 Window = tuple[dt.datetime, dt.datetime]
@@ -33,9 +35,8 @@ class NotICalendar(ValueError):
 
 def parse_calendars(text: str | bytes) -> list[icalendar.Calendar]:
     """Every VCALENDAR in `text` (a feed may hold several); NotICalendar when there is none."""
+    _check_vcalendar(text)
     raw = text.encode() if isinstance(text, str) else text
-    if b"BEGIN:VCALENDAR" not in raw[:2000].upper():
-        raise NotICalendar("the document is not iCalendar (no BEGIN:VCALENDAR)")
     try:
         calendars = icalendar.Calendar.from_ical(raw, multiple=True)
     except ValueError as exc:
@@ -44,6 +45,12 @@ def parse_calendars(text: str | bytes) -> list[icalendar.Calendar]:
     if not found:
         raise NotICalendar("the document holds no VCALENDAR")
     return found
+
+
+def _check_vcalendar(text: str | bytes) -> None:
+    raw = text.encode() if isinstance(text, str) else text
+    if b"BEGIN:VCALENDAR" not in raw[:2000].upper():
+        raise NotICalendar("the document is not iCalendar (no BEGIN:VCALENDAR)")
 
 
 def instance_key(value: dt.datetime | dt.date) -> str:
@@ -66,18 +73,38 @@ def uid_of(component: icalendar.Component) -> str:
 def events_in_window(
     calendar: icalendar.Calendar, *, window: Window, series_id: Callable[[str], str] = str
 ) -> list[RemoteEvent]:
-    """The VEVENT instances of `calendar` that overlap `window`; `series_id(uid)` names a series.
+    """The VEVENT instances of `calendar` that overlap `window`; `series_id(uid)` names a series."""
+    vevents = [c for c in calendar.subcomponents if c.name == "VEVENT"]
+    return _instances(calendar, list(enumerate(vevents)), window=window, series_id=series_id)
+
+
+def _instances(
+    calendar: icalendar.Calendar,
+    vevents: list[tuple[int, icalendar.Component | icalendar_fast.PlainEvent]],
+    *,
+    window: Window,
+    series_id: Callable[[str], str],
+) -> list[RemoteEvent]:
+    """`vevents` in the calendar's order (icalendar components, or plain events read by
+    icalendar_fast; the calendar holds the components and the recurring ones all).
 
     Single events skip recurring_ical_events (a plain overlap test): most objects are single,
     and the expander's set-up per calendar is the cost of a 10,000-event import."""
-    vevents = [c for c in calendar.subcomponents if c.name == "VEVENT"]
-    recurring_uids = {uid_of(c) for c in vevents if any(p in c for p in _RECURRENCE_PROPERTIES)}
+    recurring_uids = {
+        uid_of(c)
+        for _, c in vevents
+        if not isinstance(c, icalendar_fast.PlainEvent)
+        and any(p in c for p in _RECURRENCE_PROPERTIES)
+    }
     found: dict[str, RemoteEvent] = {}
     floating = _calendar_zone(calendar)
-    for component in vevents:
-        if (uid := uid_of(component)) in recurring_uids:
+    for _, component in sorted(vevents, key=lambda item: item[0]):
+        if isinstance(component, icalendar_fast.PlainEvent):
+            event = _plain_event(component, series_id(component.uid), floating)
+        elif (uid := uid_of(component)) in recurring_uids:
             continue
-        event = _remote_event(component, series_id(uid), floating)
+        else:
+            event = _remote_event(component, series_id(uid), floating)
         if event and _overlaps(event, window):
             found.setdefault(event.remote_id, event)
     if recurring_uids:
@@ -103,6 +130,25 @@ def events_of(
     found: dict[str, RemoteEvent] = {}
     for calendar in calendars:
         for event in events_in_window(calendar, window=window, series_id=series_id):
+            found.setdefault(event.remote_id, event)
+    return list(found.values())
+
+
+def events_from_text(
+    text: str | bytes, *, window: Window, series_id: Callable[[str], str] = str
+) -> list[RemoteEvent]:
+    """`events_of(parse_calendars(text))`, the same events and errors, in a fraction of the time:
+    plain VEVENTs are read by icalendar_fast, only the rest is parsed by icalendar (the whole
+    text when icalendar_fast leaves it to icalendar)."""
+    _check_vcalendar(text)
+    split = icalendar_fast.split_calendars(text)
+    if split is None:
+        return events_of(parse_calendars(text), window=window, series_id=series_id)
+    found: dict[str, RemoteEvent] = {}
+    for part in split:
+        rest = [c for c in part.rest.subcomponents if c.name == "VEVENT"]
+        vevents = [*part.plain, *zip(part.rest_positions, rest, strict=True)]
+        for event in _instances(part.rest, vevents, window=window, series_id=series_id):
             found.setdefault(event.remote_id, event)
     return list(found.values())
 
@@ -140,10 +186,47 @@ def _remote_event(
         return None
     start = component.decoded("DTSTART")
     if "DTEND" in component:
-        end = component.decoded("DTEND")
-    elif "DURATION" in component:
-        end = start + component.decoded("DURATION")
-    else:  # RFC 5545 3.6.1: a day for a date, zero length for a time
+        end, duration = component.decoded("DTEND"), None
+    else:
+        end = None
+        duration = component.decoded("DURATION") if "DURATION" in component else None
+    return _event(
+        remote_id,
+        start=start,
+        end=end,
+        duration=duration,
+        texts=(component.get("SUMMARY", ""), component.get("DESCRIPTION", "")),
+        location=component.get("LOCATION", ""),
+        transp=component.get("TRANSP", "OPAQUE"),
+        status=status,
+        floating=floating,
+    )
+
+
+def _plain_event(
+    event: icalendar_fast.PlainEvent, remote_id: str, floating: dt.tzinfo | None
+) -> RemoteEvent | None:
+    """A plain VEVENT read by icalendar_fast, through the same steps as `_remote_event`."""
+    status = event.status.upper()
+    if status == "CANCELLED" or event.start is None:
+        return None
+    return _event(
+        remote_id,
+        start=event.start,
+        end=event.end,
+        duration=event.duration if event.end is None else None,
+        texts=(event.summary, event.description),
+        location=event.location,
+        transp=event.transp,
+        status=status,
+        floating=floating,
+    )
+
+
+def _event(remote_id: str, *, start, end, duration, texts, location, transp, status, floating):
+    if end is None and duration is not None:
+        end = start + duration
+    elif end is None:  # RFC 5545 3.6.1: a day for a date, zero length for a time
         end = start + dt.timedelta(days=1) if not isinstance(start, dt.datetime) else start
     tzid = _zone_name(start)
     if isinstance(start, dt.datetime):
@@ -154,11 +237,11 @@ def _remote_event(
         remote_id=remote_id,
         start=start,
         end=max(end, start),
-        summary=str(component.get("SUMMARY", "")),
-        description=str(component.get("DESCRIPTION", "")),
-        location=str(component.get("LOCATION", "")),
+        summary=str(texts[0]),
+        description=str(texts[1]),
+        location=str(location),
         tzid=tzid,
-        transparent=str(component.get("TRANSP", "OPAQUE")).upper() == "TRANSPARENT",
+        transparent=str(transp).upper() == "TRANSPARENT",
         status="tentative" if status == "TENTATIVE" else "confirmed",
     )
 

@@ -123,7 +123,10 @@ class IcsAdapter:
         )
         if saved.get("sha256") == digest:  # the same bytes under new (or no) validators
             return Pull(events=[], deleted=[], full=False, state=new_state)
-        events = icalendar_events.events_of(_parse(body), window=window)
+        try:
+            events = icalendar_events.events_from_text(body, window=window)
+        except icalendar_events.NotICalendar as exc:
+            raise ProviderRefused(f"not an iCalendar feed: {exc}") from exc
         return Pull(events=events, deleted=[], full=True, state=new_state)
 
     def event_put(

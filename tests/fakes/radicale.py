@@ -8,6 +8,10 @@ Users live in a plain-text htpasswd file, so a wrong password is refused (401); 
 drops Radicale's pause after a failed login (about a second otherwise). Radicale reads the file at
 every login, so users can be added while it runs. Rights are `owner_only`: a user reaches only
 their own collections. The server runs with the same interpreter as the caller.
+
+`max_report_events` is Radicale's cap on the VEVENTs of one REPORT answer (its
+`max_expand_occurrence`, 10,000 by default; a larger answer is a 400): a small one shows what a
+client does with a large calendar.
 """
 
 import shutil
@@ -34,9 +38,16 @@ def free_port() -> int:
 class RadicaleServer:
     """One Radicale process with its own config, users and storage in a temporary folder."""
 
-    def __init__(self, *, port: int | None = None, startup_timeout: float = 15.0) -> None:
+    def __init__(
+        self,
+        *,
+        port: int | None = None,
+        startup_timeout: float = 15.0,
+        max_report_events: int = 10_000,
+    ) -> None:
         self.port = port or free_port()
         self.startup_timeout = startup_timeout
+        self.max_report_events = max_report_events
         self.folder = Path(tempfile.mkdtemp(prefix="radicale-"))
         self.users: dict[str, str] = {}
         self.process: subprocess.Popen | None = None
@@ -74,6 +85,8 @@ class RadicaleServer:
             [storage]
             filesystem_folder = {self.storage_path}
             use_mtime_and_size_for_item_cache = True
+            [reporting]
+            max_expand_occurrence = {self.max_report_events}
             [logging]
             level = warning
             mask_passwords = True

@@ -21,6 +21,7 @@ from calendars_sync.providers.base import (
     SyncStateExpired,
 )
 from calendars_sync.providers.caldav import CalDAVAdapter, href_of
+from tests.fakes.radicale import RadicaleServer
 
 WINDOW = (dt.datetime(2026, 10, 1, tzinfo=dt.UTC), dt.datetime(2026, 12, 1, tzinfo=dt.UTC))
 
@@ -260,3 +261,28 @@ def test_an_unreadable_state_is_sync_state_expired(account, state):
 
     with pytest.raises(SyncStateExpired):
         adapter.pull(calendar_id, state=state, window=WINDOW)
+
+
+def test_a_calendar_larger_than_the_servers_report_cap_is_pulled_in_smaller_requests(monkeypatch):
+    """Radicale refuses a REPORT answer of more VEVENTs than its cap (10,000 by default) with a
+    400: a full pull asks for the data in chunks, and halves a chunk the server refuses."""
+    monkeypatch.setattr(caldav_provider, "MULTIGET_CHUNK", 8)
+    with RadicaleServer(max_report_events=5) as server:
+        server.add_user("big", "secret")
+        client = caldav.DAVClient(
+            url=server.url, username="big", password="secret", enable_rfc6764=False
+        )
+        calendar = client.principal().make_calendar(name="Big")
+        items = {
+            f"big{i}.ics": vcalendar(f"UID:big{i}\nDTSTART:202611{i:02d}T100000Z\nDURATION:PT1H\n")
+            for i in range(1, 13)
+        }
+        server.write_items(href_of(calendar.url), items)
+        credentials = Credentials(url=server.url, username="big", password="secret")
+        with pytest.raises(caldav.lib.error.ReportError):
+            calendar.search(event=True, start=WINDOW[0], end=WINDOW[1])  # one answer: refused
+
+        pull = CalDAVAdapter(credentials).pull(str(calendar.url), state=None, window=WINDOW)
+
+        client.close()
+    assert sorted(e.remote_id.rsplit("/", 1)[1] for e in pull.events) == sorted(items)

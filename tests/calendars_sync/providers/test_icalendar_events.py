@@ -11,7 +11,7 @@ from calendars_sync.providers.base import OutgoingEvent
 from calendars_sync.providers.icalendar_events import (
     NotICalendar,
     calendar_text,
-    events_of,
+    events_from_text,
     instance_key,
     parse_calendars,
 )
@@ -28,7 +28,7 @@ def ics(*vevents: str, extra: str = "") -> str:
 
 
 def expand(text: str, window=WINDOW, series_id=str):
-    events = events_of(parse_calendars(text), window=window, series_id=series_id)
+    events = events_from_text(text, window=window, series_id=series_id)
     return {event.remote_id: event for event in events}
 
 
