@@ -62,9 +62,11 @@ def setup_resources_in_order(*, application: Application, resource_ids: list[str
 
 
 def access_setup_resource(*, application: Application, resource_id: str) -> Account:
-    """The application's resource `resource_id` (soft-deleted ones too), with its set-up row and
-    connections loaded; NotFound for a missing or another application's resource."""
-    resource = _resources(application).filter(sub=resource_id).first()
+    """The application's live resource `resource_id`, with its set-up row and connections loaded;
+    NotFound for a missing, another application's or a deleted resource (a deleted one is only
+    listed, with `deleted=true`: it hands out no authorization links and takes no updates)."""
+    live = Q(setup_resource__isnull=True) | Q(setup_resource__deleted=False)
+    resource = _resources(application).filter(live, sub=resource_id).first()
     if resource is None:
         raise NotFound("Resource not found.")
     return resource

@@ -119,7 +119,7 @@ def setup_resources_bulk_update(
 @transaction.atomic
 def setup_resource_delete(*, resource: Account, now: dt.datetime | None = None) -> Account:
     """OnSched's soft delete: the resource is listed with `deleted=true` only and keeps its
-    account, calendars and connections (a later update works on it as before)."""
+    account, calendars and connections; by id it answers 404 from now on."""
     now = now or timezone.now()
     setup = SetupResource.objects.select_for_update().filter(account=resource).first()
     setup = setup or SetupResource(account=resource, created_at=now)

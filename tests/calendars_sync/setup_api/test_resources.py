@@ -115,7 +115,7 @@ def test_a_resource_made_through_another_api_is_listed_and_updated(setup_api, ap
     assert SetupResource.objects.get(account=resource).description == "Blue van"
 
 
-def test_delete_is_soft_and_hides_the_resource_from_the_default_list(setup_api):
+def test_delete_is_soft_lists_the_resource_as_deleted_and_answers_404_by_id(setup_api):
     kept = setup_api.setup("POST", "resources", ROOM).json()
     gone = setup_api.setup("POST", "resources", {**ROOM, "name": "Gone"}).json()
 
@@ -128,7 +128,10 @@ def test_delete_is_soft_and_hides_the_resource_from_the_default_list(setup_api):
     deleted = setup_api.setup("GET", "resources?deleted=true").json()
     assert [item["id"] for item in live["data"]] == [kept["id"]]
     assert [item["id"] for item in deleted["data"]] == [gone["id"]]
-    assert setup_api.setup("GET", f"resources/{gone['id']}").json()["deleted"] is True
+    assert setup_api.setup("GET", f"resources/{gone['id']}").status_code == 404
+    assert setup_api.setup("PUT", f"resources/{gone['id']}", {"name": "Back"}).status_code == 404
+    auth = f"resources/{gone['id']}/calendar/auth/google/room@gmail.test"
+    assert setup_api.setup("GET", auth).status_code == 404
 
 
 def test_lists_page_with_limit_and_offset_in_onscheds_envelope(setup_api):
