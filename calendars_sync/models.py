@@ -90,6 +90,9 @@ class SyncedCalendar(TimestampedModel):
     # (or ctag), ICS ETag/Last-Modified. Empty: the next pull is a full one.
     sync_state = models.TextField(blank=True, default="")
     last_pulled_at = models.DateTimeField(null=True, blank=True)
+    # The last full pull of the window: incremental pulls report changes, not recurrence instances
+    # that move into the window as days pass, so the calendar is pulled in full again daily.
+    full_pulled_at = models.DateTimeField(null=True, blank=True)
     # Push channel (Google watch channel / Graph subscription), when the provider has one.
     push_channel_id = models.CharField(max_length=255, blank=True, default="")
     push_resource_id = models.CharField(max_length=1024, blank=True, default="")

@@ -351,6 +351,9 @@ MICROSOFT_GRAPH_URL = os.environ.get("MICROSOFT_GRAPH_URL", "https://graph.micro
 # Synced events are kept for this window around now (recurrences are expanded within it).
 SYNC_WINDOW_PAST_DAYS = int(os.environ.get("SYNC_WINDOW_PAST_DAYS", "7"))
 SYNC_WINDOW_FUTURE_DAYS = int(os.environ.get("SYNC_WINDOW_FUTURE_DAYS", "365"))
+# Incremental pulls bring changes, not recurrence instances entering the window as days pass: each
+# calendar is pulled in full again after this many hours.
+SYNC_FULL_PULL_HOURS = int(os.environ.get("SYNC_FULL_PULL_HOURS", "24"))
 # Connections without push (CalDAV, ICS) are pulled this often; pushed ones too, as a safety net.
 SYNC_POLL_MINUTES = int(os.environ.get("SYNC_POLL_MINUTES", "15"))
 # How long an authorization link (a resource's googleCalendarAuthUrl) stays valid.

@@ -159,9 +159,14 @@ def _imported(remote: RemoteEvent) -> ImportedEvent:
 
 def _pull(adapter: Adapter, synced: SyncedCalendar, now: dt.datetime) -> Pull:
     """The provider's changes since the stored state; an expired state (Google's 410 Gone, an
-    invalid sync-token) is cleared and the calendar pulled again in full, once."""
+    invalid sync-token) is cleared and the calendar pulled again in full, once. A full pull also
+    when the last one is SYNC_FULL_PULL_HOURS old: the window moves on, and instances of a
+    recurring series that enter it are no change a sync token reports."""
     window = sync_window(now)
-    if not synced.sync_state:
+    full_due = synced.full_pulled_at is None or now - synced.full_pulled_at >= dt.timedelta(
+        hours=settings.SYNC_FULL_PULL_HOURS
+    )
+    if not synced.sync_state or full_due:
         return adapter.pull(synced.remote_id, state=None, window=window)
     try:
         return adapter.pull(synced.remote_id, state=synced.sync_state, window=window)
@@ -201,10 +206,13 @@ def synced_calendar_pull(
             full=pull.full,
             now=now,
         )
+        stamps = {"last_pulled_at": now} | ({"full_pulled_at": now} if pull.full else {})
         SyncedCalendar.objects.filter(pk=synced.pk).update(
-            sync_state=pull.state, last_pulled_at=now, updated_at=now
+            sync_state=pull.state, updated_at=now, **stamps
         )
-    synced.sync_state, synced.last_pulled_at = pull.state, now
+    synced.sync_state = pull.state
+    for name, value in stamps.items():
+        setattr(synced, name, value)
     if progress is not None:
         progress(len(pull.events))
     return result

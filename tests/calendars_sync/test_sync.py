@@ -109,6 +109,21 @@ def test_incremental_pulls_upsert_and_delete(world, connection):
     assert events["a"].summary == "Moved"
 
 
+def test_a_day_after_the_last_full_pull_the_next_pull_is_full_again(world, connection, settings):
+    """The window moves on: a weekly series' instance that enters it is no change a sync token
+    reports, so the calendar is pulled in full once a day."""
+    settings.SYNC_FULL_PULL_HOURS = 24
+    world.put("primary", remote("a"))
+    connection_sync(connection=connection, now=NOW)
+    connection_sync(connection=connection, now=NOW + dt.timedelta(hours=23))
+    assert world.pulls[-1][1] is not None  # still incremental
+    connection_sync(connection=connection, now=NOW + dt.timedelta(hours=24))
+    assert world.pulls[-1][1] is None  # full again
+    connection_sync(connection=connection, now=NOW + dt.timedelta(hours=25))
+    assert world.pulls[-1][1] is not None  # and incremental after it
+    assert set(live(connection)) == {"a"}
+
+
 def test_an_expired_state_restarts_with_a_full_pull_without_duplicates(world, connection):
     world.put("primary", remote("a"))
     world.put("primary", remote("b", 2))
