@@ -19,7 +19,7 @@ from typing import Any
 
 import requests
 
-from calendars_sync.providers import icalendar_events
+from calendars_sync.providers import icalendar_events, icalendar_fast
 from calendars_sync.providers.base import (
     Credentials,
     GrantBroken,
@@ -96,7 +96,7 @@ class IcsAdapter:
     def calendars(self) -> list[RemoteCalendar]:
         """The feed as one read-only calendar; fetching it proves it is an iCalendar feed."""
         _, body = self._fetch(self.credentials.url, {})
-        calendars = _parse(body)
+        calendars = _calendar_heads(body)
         name = next(
             (str(c["X-WR-CALNAME"]).strip() for c in calendars if c.get("X-WR-CALNAME")), ""
         )
@@ -180,6 +180,17 @@ def _read_limited(response: requests.Response) -> bytes:
             raise ProviderRefused(f"the feed is larger than {MAX_FEED_BYTES // 2**20} MB")
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _calendar_heads(body: bytes) -> list:
+    """The feed's calendars with their own properties (X-WR-CALNAME), its plain events read by
+    the fast reader rather than icalendar's parser: a 10,000-event feed is checked at connect
+    time and at every sync's calendar listing, in a fraction of a full parse."""
+    try:
+        split = icalendar_fast.split_calendars(body)
+    except ValueError:
+        split = None
+    return [part.rest for part in split] if split is not None else _parse(body)
 
 
 def _parse(body: bytes) -> list:
