@@ -234,8 +234,12 @@ def test_availability_rules_loads_and_saves_a_rule(
     ]
     assert_calls_carry_the_token_in_the_query(browser_page, token)
 
-    # Opened again, the Element reads the saved rule.
-    with browser_page.expect_response(lambda r: "/v1/availability_rules/" in r.url) as read:
+    # Opened again, the Element reads the saved rule (a loaded CI machine can take longer than
+    # the page's default 10 s to load the bundle again and answer).
+    reread = browser_page.expect_response(
+        lambda r: "/v1/availability_rules/" in r.url, timeout=30_000
+    )
+    with reread as read:
         open_element(browser_page, integrator, live_server, "AvailabilityRules", token, **options)
     assert read.value.status == 200
     expect(browser_page.get_by_role("button", name="Save new rules")).to_be_visible()
