@@ -86,7 +86,9 @@ PAGE_SIZE = 1000
 SUBSCRIPTION_LIFETIME = dt.timedelta(minutes=4200)
 EXPIRED_CODES = {"syncstatenotfound", "resyncrequired", "syncstateinvalid"}
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
-ERRORS = {"XXX": ODataError}
+# Kiota's error mapping by status: its key "XXX" is kiota's wildcard for every error status
+# (beside "4XX", "5XX"): any refusal is parsed as Graph's OData error, then translated.
+ERROR_MAPPING = {"XXX": ODataError}
 
 
 class StaticToken(AccessTokenProvider):
@@ -301,7 +303,7 @@ async def send(client: GraphServiceClient, info: RequestInformation) -> dict:
     """Send a request the SDK's builder made, through its pipeline (auth, error mapping to
     ODataError), and read the answer as plain JSON: the SDK's model parsing costs ~20 ms an
     event (and ~8 s of imports the first time), far too slow for 10,000-event imports."""
-    raw = await client.request_adapter.send_primitive_async(info, "bytes", ERRORS)
+    raw = await client.request_adapter.send_primitive_async(info, "bytes", ERROR_MAPPING)
     return json.loads(raw) if raw else {}
 
 
