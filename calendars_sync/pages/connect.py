@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from calendars_sync.access import connections_listed
 from calendars_sync.forms import CalDAVConnectForm, IcsConnectForm
-from calendars_sync.models import Provider
+from calendars_sync.models import Connection, Provider
 from calendars_sync.services.connect import caldav_connect, connection_remove, ics_connect
 from scheduling.errors import NotFound, ValidationFailed
 from scheduling.models import Account
@@ -92,44 +92,44 @@ def connect_page(request: HttpRequest) -> HttpResponse:
     return _page(request, _account(request))
 
 
-@never_cache
-@login_required
-@require_POST
-def caldav_connect_page(request: HttpRequest) -> HttpResponse:
+def _connect(request: HttpRequest, form, connect, form_name: str) -> HttpResponse:
+    """A connect form's POST: the form checks shape, `connect(account, cleaned_data)` (a
+    service call) decides; back to the page on success, the page with the form's errors else."""
     account = _account(request)
-    form = CalDAVConnectForm(request.POST)
     if form.is_valid():
         try:
-            data = form.cleaned_data
-            connection = caldav_connect(
-                account=account,
-                url=data["server_url"],
-                username=data["username"],
-                password=data["password"],
-            )
+            connection = connect(account, form.cleaned_data)
         except ValidationFailed as exc:
             form_add_errors(form, exc)
         else:
             messages.success(request, f"Connected {connection.external_account}.")
             return HttpResponseRedirect(reverse("sync-connect"))
-    return _page(request, account, caldav_form=form)
+    return _page(request, account, **{form_name: form})
+
+
+@never_cache
+@login_required
+@require_POST
+def caldav_connect_page(request: HttpRequest) -> HttpResponse:
+    def connect(account: Account, data: dict) -> Connection:
+        return caldav_connect(
+            account=account,
+            url=data["server_url"],
+            username=data["username"],
+            password=data["password"],
+        )
+
+    return _connect(request, CalDAVConnectForm(request.POST), connect, "caldav_form")
 
 
 @never_cache
 @login_required
 @require_POST
 def ics_connect_page(request: HttpRequest) -> HttpResponse:
-    account = _account(request)
-    form = IcsConnectForm(request.POST)
-    if form.is_valid():
-        try:
-            connection = ics_connect(account=account, url=form.cleaned_data["url"])
-        except ValidationFailed as exc:
-            form_add_errors(form, exc)
-        else:
-            messages.success(request, f"Connected {connection.external_account}.")
-            return HttpResponseRedirect(reverse("sync-connect"))
-    return _page(request, account, ics_form=form)
+    def connect(account: Account, data: dict) -> Connection:
+        return ics_connect(account=account, url=data["url"])
+
+    return _connect(request, IcsConnectForm(request.POST), connect, "ics_form")
 
 
 @never_cache
